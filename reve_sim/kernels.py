@@ -1,0 +1,617 @@
+"""Numba kernels of the weekly plan: arrays in, per-entity writes out.
+
+Parallel loops (``prange``) only write to their own entity and draw only keyed
+uniforms, and every float sum runs inside one entity in a fixed order, so
+results are bit-identical whatever the thread count. Cross-entity decisions are
+split into a parallel *decide* phase that reads a frozen state and an *apply*
+phase that writes (sequentially where entities compete, in row order).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from . import rules
+from .keyed_random import derived_key, uniform
+from .state import ACTIVE, CATEGORICAL, DISSOLVED, DORMANT, EMERGENT, INSTITUTIONAL, THEMATIC
+
+U0 = np.uint64(0)
+
+
+# --- 1. contingencies -------------------------------------------------------------------
+
+@njit(parallel=True, cache=True)
+def contingencies(week, kn, env_time, holiday, peak, st_start, st_duration, key, category,
+                  time_budget, unavailable_until, engagement, coll, available, teacher):
+    """Personal contingencies start; hours available this week (release time included)."""
+    n, m = coll.shape
+    for i in prange(n):
+        if unavailable_until[i] < week:
+            if uniform(st_start, week, key[i], U0, 0) < kn.illness_rate:
+                d = rules.contingency_duration(kn, uniform(st_duration, week, key[i], U0, 0))
+                unavailable_until[i] = week + d - 1
+        ill = unavailable_until[i] >= week
+        mult = rules.time_multiplier(kn, env_time, holiday, peak, ill)
+        avail = time_budget[i] * mult
+        if category[i] == teacher and kn.release_time > 0.0:
+            for s in range(m):
+                if coll[i, s] >= 0 and engagement[i, s] >= 0.5:
+                    avail += kn.release_time * mult
+                    break
+        available[i] = avail
+
+
+@njit(parallel=True, cache=True)
+def animator_departures(week, kn, st_departure, ckey, status, animator, supported, n_used):
+    for c in prange(n_used):
+        if (status[c] == ACTIVE or status[c] == DORMANT) and animator[c] >= 0:
+            h = kn.animator_departure * (0.5 if supported[c] else 1.0)
+            if uniform(st_departure, week, ckey[c], U0, 0) < h:
+                animator[c] = -1
+
+
+# --- 2. need, anxiety, efficacy ---------------------------------------------------------
+
+@njit(parallel=True, cache=True)
+def wellbeing(kn, env_need, env_anxiety, env_loss, need_base, need, anxiety, efficacy,
+              competence, support, knowledge):
+    for i in prange(need.shape[0]):
+        need[i] = rules.relax(need[i], rules.need_target(need_base[i], env_need),
+                              kn.need_relaxation)
+        anxiety[i] = rules.relax(anxiety[i], rules.anxiety_target(kn, env_anxiety, support[i]),
+                                 kn.anxiety_relaxation)
+        efficacy[i] = rules.relax(
+            efficacy[i], rules.efficacy_target(kn, competence[i], env_loss, support[i],
+                                               knowledge[i]), kn.efficacy_relaxation)
+
+
+# --- 3. interaction ---------------------------------------------------------------------
+
+@njit(parallel=True, cache=True)
+def give_time(week, kn, st_contribute, key, ckey, available, committed, coll, engagement,
+              hours, contribution, total_contribution):
+    """Hours each member gives (never above the hours available) and who contributes."""
+    n, m = coll.shape
+    for i in prange(n):
+        asked = 0.0
+        for s in range(m):
+            if coll[i, s] >= 0:
+                asked += engagement[i, s] * kn.hours_per_membership
+        committed[i] = asked
+        scale = 1.0
+        if asked > available[i]:
+            scale = available[i] / asked
+        for s in range(m):
+            c = coll[i, s]
+            if c < 0:
+                hours[i, s] = 0.0
+                contribution[i, s] = 0.0
+                continue
+            h = engagement[i, s] * kn.hours_per_membership * scale
+            hours[i, s] = h
+            u = uniform(st_contribute, week, key[i], ckey[c], 0)
+            if u < rules.contribution_probability(kn, h):
+                contribution[i, s] = h
+                total_contribution[i, s] += h
+            else:
+                contribution[i, s] = 0.0
+
+
+@njit(parallel=True, cache=True)
+def collective_activity(kn, ptr, members, m, category, engagement, contribution, status,
+                        activity, n_members, n_contributors, category_mask, mean_engagement,
+                        knowledge, n_used):
+    """Sum members' contributions per collective, in member order; grow knowledge stocks."""
+    for c in prange(n_used):
+        if status[c] != ACTIVE and status[c] != DORMANT:
+            continue
+        act = 0.0
+        eng = 0.0
+        nc = 0
+        mask = 0
+        for j in range(ptr[c], ptr[c + 1]):
+            a = members[j] // m
+            s = members[j] % m
+            act += contribution[a, s]
+            eng += engagement[a, s]
+            if contribution[a, s] > 0.0:
+                nc += 1
+            mask |= 1 << category[a]
+        size = ptr[c + 1] - ptr[c]
+        activity[c] = act
+        n_members[c] = size
+        n_contributors[c] = nc
+        category_mask[c] = mask
+        mean_engagement[c] = eng / size if size > 0 else 0.0
+        knowledge[c] = knowledge[c] * (1.0 - kn.knowledge_decay) + \
+            kn.knowledge_rate * act * rules.complementarity(kn, mask)
+
+
+@njit(parallel=True, cache=True)
+def member_benefits(week, kn, holiday, st_welcome, key, ckey, interest, need, propensity,
+                    available, coll, engagement, satisfaction, since, hours, contribution,
+                    welcomed, problem, activity, n_contributors, category_mask, animator,
+                    supported, support, knowledge):
+    """Each member's benefit, cost and satisfaction; engagement adjusts (not in holidays)."""
+    n, m = coll.shape
+    for i in prange(n):
+        sup = 0.0
+        kno = 0.0
+        for s in range(m):
+            c = coll[i, s]
+            if c < 0:
+                continue
+            match = rules.interest_match(interest[i], problem[c])
+            bk = rules.knowledge_benefit(kn, activity[c], match, category_mask[c])
+            own = 1 if contribution[i, s] > 0.0 else 0
+            bs = rules.support_benefit(kn, need[i], n_contributors[c] - own)
+            net = bk + bs + kn.recognition * own
+            if animator[c] >= 0 and animator[c] != i and since[i, s] >= 0 and \
+                    week - since[i, s] < kn.newcomer_weeks:
+                u = uniform(st_welcome, week, key[i], ckey[c], 0)
+                if u < rules.reply_probability(kn, supported[c]):
+                    net += kn.welcome_bonus
+                    welcomed[i, s] = 1
+            net -= rules.time_cost(kn, engagement[i, s], available[i])
+            sup += bs
+            kno += bk
+            if not holiday:
+                satisfaction[i, s] = rules.relax(satisfaction[i, s], net,
+                                                 kn.satisfaction_memory)
+                engagement[i, s] = rules.relax(
+                    engagement[i, s], rules.engagement_target(kn, propensity[i],
+                                                              satisfaction[i, s]),
+                    kn.engagement_rate)
+        support[i] = sup
+        knowledge[i] = kno
+
+
+# --- 4. leaving -------------------------------------------------------------------------
+
+@njit(parallel=True, cache=True)
+def leaving(week, kn, st_leave, key, ckey, coll, satisfaction, committed, available, ended):
+    """Mark memberships that end this week by the actor's choice (``ended`` = 1)."""
+    n, m = coll.shape
+    for i in prange(n):
+        for s in range(m):
+            c = coll[i, s]
+            if c < 0:
+                continue
+            h = rules.leave_hazard(kn, satisfaction[i, s], committed[i], available[i])
+            if uniform(st_leave, week, key[i], ckey[c], 0) < h:
+                ended[i, s] = 1
+
+
+# --- 5. joining -------------------------------------------------------------------------
+
+@njit(cache=True)
+def is_member(coll, a, c):
+    for s in range(coll.shape[1]):
+        if coll[a, s] == c:
+            return True
+    return False
+
+
+@njit(cache=True)
+def has_tied_member(i, c, coll, tie_ptr, tie_rows, estab, estab_ptr, estab_rows):
+    for j in range(tie_ptr[i], tie_ptr[i + 1]):
+        if is_member(coll, tie_rows[j], c):
+            return True
+    e = estab[i]
+    if e >= 0:
+        for j in range(estab_ptr[e], estab_ptr[e + 1]):
+            a = estab_rows[j]
+            if a != i and is_member(coll, a, c):
+                return True
+    return False
+
+
+@njit(cache=True)
+def eligible(i, c, category, estab, ccat, cestab, status, coll):
+    """Can actor i join collective c at all (status, category, establishment, not a member)?"""
+    if status[c] != ACTIVE:
+        return False
+    if ccat[c] >= 0 and ccat[c] != category[i]:
+        return False
+    if cestab[c] >= 0 and cestab[c] != estab[i]:
+        return False
+    return not is_member(coll, i, c)
+
+
+@njit(cache=True)
+def pick_by_weight(cum, u):
+    """Index j with cum[j-1] <= u * cum[-1] < cum[j] (binary search)."""
+    target = u * cum[cum.shape[0] - 1]
+    lo, hi = 0, cum.shape[0] - 1
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if cum[mid] > target:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+@njit(cache=True)
+def tie_candidate(week, i, key, coll, tie_ptr, tie_rows, estab, estab_ptr, estab_rows,
+                  in_person, st_tie):
+    """A collective of a random tie (colleague or graph tie), or -1."""
+    e = estab[i]
+    deg_e = estab_ptr[e + 1] - estab_ptr[e] - 1 if e >= 0 else 0
+    deg_g = tie_ptr[i + 1] - tie_ptr[i]
+    d = deg_e + deg_g
+    if d <= 0:
+        return -1
+    j = int(uniform(st_tie, week, key[i], U0, 0) * d)
+    if j < deg_e:
+        if uniform(st_tie, week, key[i], U0, 1) >= in_person:
+            return -1  # in-person channels closed
+        a = estab_rows[estab_ptr[e] + j]
+        if a == i:
+            a = estab_rows[estab_ptr[e] + deg_e]
+    else:
+        a = tie_rows[tie_ptr[i] + j - deg_e]
+    filled = 0
+    for s in range(coll.shape[1]):
+        if coll[a, s] >= 0:
+            filled += 1
+    if filled == 0:
+        return -1
+    k = int(uniform(st_tie, week, key[i], U0, 2) * filled)
+    for s in range(coll.shape[1]):
+        if coll[a, s] >= 0:
+            if k == 0:
+                return coll[a, s]
+            k -= 1
+    return -1
+
+
+@njit(parallel=True, cache=True)
+def choose_collective(week, kn, in_person, online_discovery, st_consider, st_tie, st_brokerage,
+                      st_discovery, key, category, territory, estab, interest, need, propensity,
+                      threshold, available, committed, unavailable_until, coll, tie_ptr,
+                      tie_rows, estab_ptr, estab_rows, ccat, cestab, status, copen, problem,
+                      activity, n_contributors, category_mask, animator, supported,
+                      broker_ptr, broker_rows, n_problems, disc_cum, disc_rows, choice):
+    """Decide phase of joining: each searching actor's best acceptable candidate, or -1.
+
+    Reads a frozen state (no membership changes here), so the order of actors is irrelevant.
+    """
+    n, m = coll.shape
+    for i in prange(n):
+        choice[i] = -1
+        free = False
+        for s in range(m):
+            if coll[i, s] < 0:
+                free = True
+        if not free or unavailable_until[i] >= week:
+            continue
+        if uniform(st_consider, week, key[i], U0, 0) >= kn.join_rate * (0.5 + need[i]):
+            continue
+        if committed[i] + propensity[i] * kn.hours_per_membership > available[i]:
+            continue  # no room in the time budget
+        cands = np.full(3, -1, dtype=np.int64)
+        introduced = np.zeros(3, dtype=np.bool_)
+        cands[0] = tie_candidate(week, i, key, coll, tie_ptr, tie_rows, estab, estab_ptr,
+                                 estab_rows, in_person, st_tie)
+        introduced[0] = True
+        if uniform(st_brokerage, week, key[i], U0, 0) < kn.brokerage:
+            # the operator suggests a collective on a problem drawn by interest, in the territory
+            u = uniform(st_brokerage, week, key[i], U0, 1)
+            acc = 0.0
+            p = n_problems - 1
+            for k in range(n_problems):
+                acc += interest[i, k]
+                if u < acc:
+                    p = k
+                    break
+            g = territory[i] * n_problems + p
+            size = broker_ptr[g + 1] - broker_ptr[g]
+            if size > 0:
+                u2 = uniform(st_brokerage, week, key[i], U0, 2)
+                cands[1] = broker_rows[broker_ptr[g] + int(u2 * size)]
+                introduced[1] = True
+        if disc_rows.shape[0] > 0 and uniform(st_discovery, week, key[i], U0, 0) < min(
+                1.0, kn.discoverability * online_discovery):
+            u = uniform(st_discovery, week, key[i], U0, 1)
+            cands[2] = disc_rows[pick_by_weight(disc_cum, u)]
+        best = -1
+        best_value = 0.0
+        for k in range(3):
+            c = cands[k]
+            if c < 0 or not eligible(i, c, category, estab, ccat, cestab, status, coll):
+                continue
+            if copen[c] == 0 and not introduced[k] and not has_tied_member(
+                    i, c, coll, tie_ptr, tie_rows, estab, estab_ptr, estab_rows):
+                continue
+            match = rules.interest_match(interest[i], problem[c])
+            value = rules.expected_benefit(kn, activity[c], match, category_mask[c], category[i],
+                                           need[i], n_contributors[c], animator[c] >= 0,
+                                           supported[c], propensity[i], available[i])
+            value -= threshold[i]
+            if value > 0.0 and (best < 0 or value > best_value):
+                best = c
+                best_value = value
+        choice[i] = best
+
+
+@njit(parallel=True, cache=True)
+def apply_joins(week, choice, propensity, coll, engagement, satisfaction, since,
+                total_contribution, welcomed):
+    """Apply phase of joining: each actor writes only its own first free slot."""
+    n, m = coll.shape
+    for i in prange(n):
+        c = choice[i]
+        if c < 0:
+            continue
+        for s in range(m):
+            if coll[i, s] < 0:
+                coll[i, s] = c
+                engagement[i, s] = propensity[i]
+                satisfaction[i, s] = 0.0
+                since[i, s] = week
+                total_contribution[i, s] = 0.0
+                welcomed[i, s] = 0
+                break
+
+
+# --- 6. founding ------------------------------------------------------------------------
+
+@njit(parallel=True, cache=True)
+def decide_founders(week, kn, env_founding, st_found, key, need, support, found_propensity,
+                    unavailable_until, coll, founder):
+    n, m = coll.shape
+    for i in prange(n):
+        founder[i] = False
+        if unavailable_until[i] >= week:
+            continue
+        free = False
+        for s in range(m):
+            if coll[i, s] < 0:
+                free = True
+        if not free:
+            continue
+        p = rules.founding_probability(kn, need[i], support[i], found_propensity[i],
+                                       env_founding)
+        if p > 0.0 and uniform(st_found, week, key[i], U0, 0) < p:
+            founder[i] = True
+
+
+@njit(cache=True)
+def free_slot(coll, a):
+    for s in range(coll.shape[1]):
+        if coll[a, s] < 0:
+            return s
+    return -1
+
+
+@njit(cache=True)
+def enrol(a, c, week, coll, engagement, satisfaction, since, total_contribution, welcomed,
+          propensity):
+    s = free_slot(coll, a)
+    coll[a, s] = c
+    engagement[a, s] = propensity[a]
+    satisfaction[a, s] = 0.0
+    since[a, s] = week
+    total_contribution[a, s] = 0.0
+    welcomed[a, s] = 0
+
+
+@njit(cache=True)
+def recruit(week, kn, lead, c, p, need_min, in_person, category, estab, interest, need,
+            propensity, unavailable_until, coll, engagement, satisfaction, since,
+            total_contribution, welcomed, tie_ptr, tie_rows, estab_ptr, estab_rows):
+    """The lead enrols up to ``cofounders`` tied actors (colleagues first, when in-person
+    channels are open) who are available, have room, need >= need_min and care about p.
+
+    Returns whether every recruit shares the lead's category, and the lead's establishment.
+    """
+    got = 0
+    same_cat = True
+    same_estab = estab[lead] >= 0
+    k_prob = interest.shape[1]
+    e = estab[lead]
+    n_colleagues = estab_ptr[e + 1] - estab_ptr[e] if (e >= 0 and in_person >= 0.5) else 0
+    n_ties = tie_ptr[lead + 1] - tie_ptr[lead]
+    for j in range(n_colleagues + n_ties):
+        if got >= kn.cofounders:
+            break
+        if j < n_colleagues:
+            a = estab_rows[estab_ptr[e] + j]
+        else:
+            a = tie_rows[tie_ptr[lead] + j - n_colleagues]
+        if a == lead or unavailable_until[a] >= week or need[a] < need_min:
+            continue
+        if interest[a, p] < 1.0 / k_prob or free_slot(coll, a) < 0 or is_member(coll, a, c):
+            continue
+        enrol(a, c, week, coll, engagement, satisfaction, since, total_contribution, welcomed,
+              propensity)
+        got += 1
+        same_cat = same_cat and category[a] == category[lead]
+        same_estab = same_estab and estab[a] == e
+    return same_cat, same_estab
+
+
+@njit(cache=True)
+def top_interest(interest, a):
+    p = 0
+    for k in range(interest.shape[1]):
+        if interest[a, k] > interest[a, p]:
+            p = k
+    return p
+
+
+@njit(cache=True)
+def found_collectives(week, kn, in_person, st_found_coll, founder, key, category, territory,
+                      estab, interest, need, propensity, unavailable_until, coll, engagement,
+                      satisfaction, since, total_contribution, welcomed, tie_ptr, tie_rows,
+                      estab_ptr, estab_rows, ckey, cstatus, ckind, ccat, copen, corigin,
+                      cproblem, cterritory, cestab, canimator, csupported, cknowledge, cborn,
+                      n_used):
+    """Apply phase of founding, sequential in row order (founders compete for co-founders)."""
+    for f in range(founder.shape[0]):
+        if not founder[f] or free_slot(coll, f) < 0:
+            continue
+        c = n_used
+        n_used += 1
+        p = top_interest(interest, f)
+        ckey[c] = derived_key(st_found_coll, week, key[f], 0)
+        enrol(f, c, week, coll, engagement, satisfaction, since, total_contribution, welcomed,
+              propensity)
+        same_cat, same_estab = recruit(
+            week, kn, f, c, p, kn.found_need * 0.8, in_person, category, estab, interest, need,
+            propensity, unavailable_until, coll, engagement, satisfaction, since,
+            total_contribution, welcomed, tie_ptr, tie_rows, estab_ptr, estab_rows)
+        cstatus[c] = ACTIVE
+        ckind[c] = CATEGORICAL if same_cat else THEMATIC
+        ccat[c] = category[f] if same_cat else -1
+        copen[c] = 1 if uniform(st_found_coll, week, key[f], U0, 1) < kn.share_open else 0
+        corigin[c] = EMERGENT
+        cproblem[c] = p
+        cterritory[c] = territory[f]
+        cestab[c] = estab[f] if (same_cat and same_estab) else -1
+        canimator[c] = f
+        csupported[c] = 1 if uniform(st_found_coll, week, key[f], U0, 2) < kn.animation else 0
+        cknowledge[c] = 0.0
+        cborn[c] = week
+    return n_used
+
+
+# --- 7. lifecycle -----------------------------------------------------------------------
+
+@njit(parallel=True, cache=True)
+def lifecycle(week, kn, holiday, st_takeover, st_renewal, ptr, members, m, category, coll,
+              engagement, ckey, status, animator, supported, funding, funding_end, activity,
+              n_members, category_mask, mean_engagement, born, died, quiet_weeks,
+              dormant_since, n_used):
+    """Member counts, animator succession, funding end, dormancy and dissolution."""
+    for c in prange(n_used):
+        if status[c] != ACTIVE and status[c] != DORMANT:
+            continue
+        size = ptr[c + 1] - ptr[c]
+        n_members[c] = size
+        mask = 0
+        for j in range(ptr[c], ptr[c + 1]):
+            mask |= 1 << category[members[j] // m]
+        category_mask[c] = mask
+        a = animator[c]
+        if a >= 0 and not is_member(coll, a, c):
+            animator[c] = -1
+        if animator[c] < 0 and size > 0 and \
+                uniform(st_takeover, week, ckey[c], U0, 0) < kn.takeover:
+            best, best_eng = -1, kn.takeover_engagement
+            for j in range(ptr[c], ptr[c + 1]):
+                e = engagement[members[j] // m, members[j] % m]
+                if e >= best_eng and (best < 0 or e > best_eng):
+                    best, best_eng = members[j] // m, e
+            animator[c] = best
+        dissolve = False
+        if funding_end[c] == week:
+            if uniform(st_renewal, week, ckey[c], U0, 0) < kn.funding_renewal:
+                funding_end[c] = week + int(kn.funding_duration)
+            else:
+                funding[c] = 0.0
+                funding_end[c] = -1
+                dissolve = mean_engagement[c] < kn.funding_end_engagement
+        if not holiday:
+            if activity[c] < kn.dormant_activity:
+                quiet_weeks[c] += 1
+            else:
+                quiet_weeks[c] = 0
+        if status[c] == ACTIVE and quiet_weeks[c] >= kn.dormant_weeks:
+            status[c] = DORMANT
+            dormant_since[c] = week
+        elif status[c] == DORMANT and quiet_weeks[c] == 0:
+            status[c] = ACTIVE
+            dormant_since[c] = -1
+        elif status[c] == DORMANT and week - dormant_since[c] >= kn.dissolve_weeks:
+            dissolve = True
+        if size == 0 or (size < 2 and week - born[c] >= kn.newcomer_weeks):
+            dissolve = True
+        if dissolve:
+            status[c] = DISSOLVED
+            died[c] = week
+            animator[c] = -1
+
+
+# --- 8. spillover -----------------------------------------------------------------------
+
+@njit(parallel=True, cache=True)
+def spillover(kn, ptr, members, m, coll, status, knowledge, n_used):
+    """Boundary spanners carry knowledge from richer to poorer active collectives."""
+    old = knowledge[:n_used].copy()
+    for c in prange(n_used):
+        if status[c] != ACTIVE:
+            continue
+        inflow = 0.0
+        for j in range(ptr[c], ptr[c + 1]):
+            a = members[j] // m
+            for s in range(m):
+                c2 = coll[a, s]
+                if c2 >= 0 and c2 != c and status[c2] == ACTIVE and old[c2] > old[c]:
+                    inflow += old[c2] - old[c]
+        size = ptr[c + 1] - ptr[c]
+        if size > 0:
+            knowledge[c] = old[c] + kn.spillover * inflow / size
+
+
+# --- 6b. programme calls ----------------------------------------------------------------
+
+@njit(cache=True)
+def programme_collectives(week, kn, in_person, n_new, call, problem_fixed, amount, duration,
+                          n_territories, support_code, n_categories, st_prog, st_animator,
+                          tc_ptr, tc_rows, t_ptr, t_rows, key, category, estab, interest, need,
+                          propensity, unavailable_until, coll, engagement, satisfaction, since,
+                          total_contribution, welcomed, tie_ptr, tie_rows, estab_ptr,
+                          estab_rows, ckey, cstatus, ckind, ccat, copen, corigin, cproblem,
+                          cterritory, cestab, canimator, csupported, cfunding, cfunding_end,
+                          cknowledge, cborn, n_used):
+    """A programme call creates funded, open, thematic collectives with a supported animator
+    (support staff of the territory first), who recruits among its ties."""
+    k_prob = interest.shape[1]
+    for j in range(n_new):
+        c = n_used
+        n_used += 1
+        ckey[c] = derived_key(st_prog, week, np.uint64(j), call)
+        t = j % n_territories
+        if problem_fixed >= 0:
+            p = problem_fixed
+        else:
+            p = int(uniform(st_prog, week, ckey[c], U0, 1) * k_prob)
+        lead = -1
+        for k in range(64):
+            if k < 32:
+                g = t * n_categories + support_code
+                lo, size = tc_ptr[g], tc_ptr[g + 1] - tc_ptr[g]
+                rows = tc_rows
+            else:
+                lo, size = t_ptr[t], t_ptr[t + 1] - t_ptr[t]
+                rows = t_rows
+            if size == 0:
+                continue
+            a = rows[lo + int(uniform(st_animator, week, ckey[c], U0, k) * size)]
+            if free_slot(coll, a) >= 0 and unavailable_until[a] < week:
+                lead = a
+                break
+        cstatus[c] = ACTIVE
+        ckind[c] = THEMATIC
+        ccat[c] = -1
+        copen[c] = 1
+        corigin[c] = INSTITUTIONAL
+        cproblem[c] = p
+        cterritory[c] = t
+        cestab[c] = -1
+        csupported[c] = 1
+        cfunding[c] = amount
+        cfunding_end[c] = week + duration
+        cknowledge[c] = 0.0
+        cborn[c] = week
+        canimator[c] = lead
+        if lead >= 0:
+            enrol(lead, c, week, coll, engagement, satisfaction, since, total_contribution,
+                  welcomed, propensity)
+            recruit(week, kn, lead, c, p, 0.0, in_person, category, estab, interest, need,
+                    propensity, unavailable_until, coll, engagement, satisfaction, since,
+                    total_contribution, welcomed, tie_ptr, tie_rows, estab_ptr, estab_rows)
+    return n_used

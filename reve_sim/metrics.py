@@ -1,0 +1,261 @@
+"""Weekly observations and per-run outcomes.
+
+Weekly metrics are one row per week (tidy); the per-run summary reduces them
+and the lifetime records with Kaplan–Meier estimates (scipy's censored ECDF).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+from scipy import stats
+
+from .parameters import CATEGORIES
+from .rules import popcount
+from .state import ACTIVE, DORMANT, ORIGINS, PREEXISTING
+
+WEEKLY_METRICS: tuple[str, ...] = (
+    *(f"engaged_{c}" for c in CATEGORIES),
+    "engaged_actors",
+    "memberships",
+    "active_collectives",
+    "dormant_collectives",
+    "births",
+    "deaths",
+    "joins",
+    "exits",
+    "mean_size",
+    "max_size",
+    "contributor_share",
+    "ever_contributed_share",
+    "top1_share",
+    "gini_contributions",
+    "mean_categories",
+    "heterogeneous_share",
+    "boundary_spanners",
+    "ecosystems",
+    "largest_ecosystem_collectives",
+    "largest_ecosystem_categories",
+    "activity_hours",
+    "knowledge_produced",
+    "knowledge_stock",
+    "mean_need",
+    "mean_anxiety",
+    "mean_efficacy",
+    "efficacy_networked",
+    "efficacy_isolated",
+    "mean_engagement",
+)
+"""Columns of the weekly table (besides ``week``, ``date``, ``holiday`` and ``shock``)."""
+
+METRIC_INDEX = {name: j for j, name in enumerate(WEEKLY_METRICS)}
+
+
+@njit(cache=True)
+def _find(parent, x):
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+@njit(cache=True)
+def ecosystems(coll, status, problem, category_mask, n_used, min_collectives, min_categories):
+    """Innovation ecosystems: connected sets of active collectives sharing a focal problem,
+    linked by boundary spanners (members of several), with enough collectives and categories.
+
+    Returns (number of ecosystems, collectives and categories of the largest, spanners).
+    """
+    n, m = coll.shape
+    parent = np.arange(n_used)
+    spanners = 0
+    for a in range(n):
+        k = 0
+        for s1 in range(m):
+            c1 = coll[a, s1]
+            if c1 < 0 or status[c1] != ACTIVE:
+                continue
+            k += 1
+            for s2 in range(s1 + 1, m):
+                c2 = coll[a, s2]
+                if c2 >= 0 and status[c2] == ACTIVE and problem[c2] == problem[c1]:
+                    r1, r2 = _find(parent, c1), _find(parent, c2)
+                    if r1 != r2:
+                        parent[max(r1, r2)] = min(r1, r2)
+        if k >= 2:
+            spanners += 1
+    count = np.zeros(n_used, dtype=np.int64)
+    mask = np.zeros(n_used, dtype=np.int64)
+    for c in range(n_used):
+        if status[c] == ACTIVE:
+            r = _find(parent, c)
+            count[r] += 1
+            mask[r] |= category_mask[c]
+    n_eco, best_n, best_cat = 0, 0, 0
+    for r in range(n_used):
+        if count[r] >= min_collectives and popcount(mask[r]) >= min_categories:
+            n_eco += 1
+            ncat = popcount(mask[r])
+            if count[r] > best_n or (count[r] == best_n and ncat > best_cat):
+                best_n, best_cat = count[r], ncat
+    return n_eco, best_n, best_cat, spanners
+
+
+@njit(cache=True)
+def actor_metrics(coll, engagement, contribution, total_contribution, status, category,
+                  efficacy, n_categories):
+    """Engaged actors by category, efficacy of networked vs isolated actors, and the
+    contribution records of current memberships of living collectives."""
+    n, m = coll.shape
+    engaged = np.zeros(n_categories, dtype=np.int64)
+    eff_net, n_net, eff_iso, n_iso = 0.0, 0, 0.0, 0
+    memberships, contributing, ever = 0, 0, 0
+    eng_sum = 0.0
+    totals = np.empty(n * m, dtype=np.float64)
+    for i in range(n):
+        networked = False
+        for s in range(m):
+            c = coll[i, s]
+            if c < 0 or (status[c] != ACTIVE and status[c] != DORMANT):
+                continue
+            networked = networked or status[c] == ACTIVE
+            totals[memberships] = total_contribution[i, s]
+            memberships += 1
+            eng_sum += engagement[i, s]
+            if contribution[i, s] > 0.0:
+                contributing += 1
+            if total_contribution[i, s] > 0.0:
+                ever += 1
+        if networked:
+            engaged[category[i]] += 1
+            eff_net += efficacy[i]
+            n_net += 1
+        else:
+            eff_iso += efficacy[i]
+            n_iso += 1
+    return (engaged, eff_net / n_net if n_net else np.nan, eff_iso / n_iso if n_iso else np.nan,
+            memberships, contributing, ever, eng_sum, totals[:memberships])
+
+
+def inequality(totals: np.ndarray) -> tuple[float, float]:
+    """Gini of cumulative contributions and the share produced by the top 1% of members."""
+    n = totals.shape[0]
+    pos = np.sort(totals[totals > 0.0])
+    total = pos.sum()
+    if n == 0 or total <= 0.0:
+        return math.nan, math.nan
+    ranks = np.arange(n - pos.shape[0] + 1, n + 1, dtype=np.float64)
+    gini = 2.0 * float(np.dot(ranks, pos)) / (n * total) - (n + 1.0) / n
+    top = max(1, int(math.ceil(0.01 * n)))
+    return gini, float(pos[-top:].sum() / total)
+
+
+def kaplan_meier(durations: np.ndarray, observed: np.ndarray):
+    """Survival function (scipy's censored ECDF); None when there is no observation."""
+    if durations.size == 0:
+        return None
+    data = stats.CensoredData(uncensored=durations[observed], right=durations[~observed])
+    return stats.ecdf(data).sf
+
+
+def median_survival(sf) -> float:
+    """First time the survival falls to one half or below (NaN if it never does)."""
+    if sf is None:
+        return math.nan
+    below = np.flatnonzero(sf.probabilities <= 0.5)
+    return float(sf.quantiles[below[0]]) if below.size else math.nan
+
+
+def summarise(model) -> dict:
+    """Per-run outcomes of a model (plain dict of floats)."""
+    weekly = model.weekly_array()
+    week_now = model.week
+    out: dict[str, float] = {"weeks": float(week_now), "seed": float(model.seed)}
+    col = {name: weekly[:, j] for j, name in enumerate(WEEKLY_METRICS)}
+    colls = model.collectives
+    used = slice(0, model.n_used)
+    born, died, origin = colls.born[used], colls.died[used], colls.origin[used]
+    observed = died >= 0
+    life = np.where(observed, died - born, week_now - born).astype(float)
+    for code, name in enumerate(ORIGINS):
+        sel = origin == code
+        out[f"n_collectives_{name}"] = float(sel.sum())
+        out[f"median_lifetime_{name}"] = median_survival(kaplan_meier(life[sel], observed[sel]))
+    young = (origin != PREEXISTING) & (born <= week_now - 13)
+    dormant_or_dead_13 = _inactive_within(model, 13)
+    out["new_inactive_within_quarter"] = (float(dormant_or_dead_13[young].mean())
+                                          if young.any() else math.nan)
+    has_eco = col["ecosystems"] >= 1 if weekly.shape[0] else np.zeros(0, bool)
+    out["ecosystem_weeks"] = float(has_eco.sum())
+    out["ecosystem_share"] = float(has_eco.mean()) if has_eco.size else math.nan
+    out["final_ecosystems"] = float(col["ecosystems"][-1]) if weekly.shape[0] else math.nan
+    out["final_active_collectives"] = float(col["active_collectives"][-1]) \
+        if weekly.shape[0] else math.nan
+    out["final_engaged_share"] = float(col["engaged_actors"][-1] / model.n_actors) \
+        if weekly.shape[0] else math.nan
+    out["mean_gini"] = float(np.nanmean(col["gini_contributions"])) \
+        if weekly.shape[0] and np.isfinite(col["gini_contributions"]).any() else math.nan
+    out.update(_retention(model))
+    out.update(_shock_outcomes(model, col))
+    return out
+
+
+def _inactive_within(model, weeks: int) -> np.ndarray:
+    """For each collective, whether it went dormant or dissolved within ``weeks`` of birth."""
+    colls = model.collectives
+    used = slice(0, model.n_used)
+    first_quiet = colls.first_inactive[used]
+    return (first_quiet >= 0) & (first_quiet - colls.born[used] <= weeks)
+
+
+def _retention(model) -> dict:
+    """Share of memberships begun during the run still held after 1, 2, 3 years and after a
+    quarter (Kaplan–Meier; leaving by choice is the event, mobility, dissolution and the end
+    of the run censor)."""
+    tenure = np.arange(model.tenure_left.shape[0], dtype=float)
+    open_tenure = model.week - model.slots.since[model.slots.coll >= 0]
+    open_tenure = open_tenure[model.slots.since[model.slots.coll >= 0] >= 0]
+    censored = model.tenure_censored + np.bincount(open_tenure, minlength=tenure.size)[
+        :tenure.size]
+    durations = np.concatenate([np.repeat(tenure, model.tenure_left),
+                                np.repeat(tenure, censored)])
+    observed = np.concatenate([np.ones(int(model.tenure_left.sum()), bool),
+                               np.zeros(int(censored.sum()), bool)])
+    sf = kaplan_meier(durations, observed)
+    out = {}
+    for label, weeks in (("retention_quarter", 13), ("retention_1y", 52), ("retention_2y", 104),
+                         ("retention_3y", 156)):
+        ok = sf is not None and weeks <= model.week
+        out[label] = float(sf.evaluate(weeks)) if ok else math.nan
+    return out
+
+
+def _shock_outcomes(model, col: dict) -> dict:
+    """Resilience to the first shock: depth of the drop of engaged actors and weeks to
+    recover 90% of the pre-shock level; surge of joining; efficacy gap (networked minus
+    isolated, during the shock, minus the same gap just before it)."""
+    nan = {"shock_drop_depth": math.nan, "shock_recovery_weeks": math.nan,
+           "shock_join_surge": math.nan, "shock_efficacy_gap": math.nan}
+    shock = model.environment.shock[: model.week]
+    if not shock.any():
+        return nan
+    s = int(np.argmax(shock))
+    if s < 4:
+        return nan
+    engaged = col["engaged_actors"]
+    base = float(engaged[s - 4: s].mean())
+    window = engaged[s: s + 52]
+    low = int(np.argmin(window))
+    depth = max(0.0, (base - float(window[low])) / base) if base > 0 else math.nan
+    after = np.flatnonzero(engaged[s + low:] >= 0.9 * base)
+    recovery = float(low + after[0]) if after.size else math.nan
+    joins = col["joins"]
+    surge = float(joins[s: s + 3].max() / max(joins[s - 4: s].mean(), 1e-9))
+    during = shock.copy()
+    gap = col["efficacy_networked"] - col["efficacy_isolated"]
+    before = gap[max(0, s - 8): s]
+    eff_gap = float(np.nanmean(gap[during]) - np.nanmean(before)) if before.size else math.nan
+    return {"shock_drop_depth": depth, "shock_recovery_weeks": recovery,
+            "shock_join_surge": surge, "shock_efficacy_gap": eff_gap}

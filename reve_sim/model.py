@@ -1,0 +1,434 @@
+"""ReveModel: the Mesa model of actors joining, sustaining and abandoning collectives.
+
+State lives in numpy arrays (reve_sim.state); each week runs the explicit plan
+``ReveModel.PLAN`` whose steps call Numba kernels (reve_sim.kernels). Mesa agents
+exist only as thin views created on demand (``model.actor(i)``, ``model.collective(c)``).
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+import time
+from collections import namedtuple
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from . import kernels
+from .calendar import build_environment, week_start
+from .index import group_index, slot_index
+from .keyed_random import decision_streams, derived_key, uniforms
+from .metrics import WEEKLY_METRICS, actor_metrics, ecosystems, inequality, summarise
+from .parameters import CATEGORIES, PARAMETERS, ParameterError, validate
+from .population import TEACHER, build_population, draw_attributes
+from .rules import complementarity
+from .state import ACTIVE, DISSOLVED, DORMANT, END_DISSOLVED, END_LEFT, END_MOBILITY, PREEXISTING
+
+Knobs = namedtuple("Knobs", list(PARAMETERS))
+"""All scalar parameters as one float64 tuple, the form the kernels take."""
+
+HORIZON = 520  # weeks of calendar prepared at start; extended on demand
+
+
+def coerce_seed(seed) -> int:
+    """A non-negative int seed; None draws one from OS entropy (and it is recorded)."""
+    if seed is None:
+        return secrets.randbits(63)
+    if isinstance(seed, str):
+        seed = seed.strip()
+        if not seed.lstrip("-").isdigit():
+            raise ParameterError(f"seed = {seed!r} is not a whole number; use e.g. seed=1.")
+        seed = int(seed)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ParameterError(f"seed = {seed!r} must be a whole number >= 0.")
+    return int(seed)
+
+
+class ReveModel(mesa.Model):
+    """Educational innovation ecosystem model; one step is one school-calendar week.
+
+    ``ReveModel(seed=1, n_actors=5000, animation=0.5)``; any name of
+    ``reve_sim.parameters.PARAMETERS`` (or ``category_shares``, ``start_date``,
+    ``shocks``, ``programmes``) is a keyword. Bad input raises ParameterError before
+    anything is built.
+    """
+
+    PLAN: tuple[tuple[str, str, str], ...] = (
+        ("contingencies", "_contingencies",
+         "calendar, rentrée mobility, personal contingencies, animator departures"),
+        ("wellbeing", "_wellbeing", "need, anxiety and efficacy relax towards their targets"),
+        ("interaction", "_interaction",
+         "time given, contributions, collective activity, benefits, satisfaction, engagement"),
+        ("leaving", "_leaving", "members leave by a satisfaction and time-pressure hazard"),
+        ("joining", "_joining", "exposure through ties, brokerage and discovery; decision"),
+        ("founding", "_founding", "emergent collectives from unmet need; programme calls"),
+        ("lifecycle", "_lifecycle", "animator succession, funding end, dormancy, dissolution"),
+        ("spillover", "_spillover", "knowledge flows through boundary spanners"),
+        ("metrics", "_metrics", "weekly observations"),
+    )
+    """The weekly plan: (name, method, what it does), run in this order."""
+
+    def __init__(self, seed=None, n_actors=None, *, rng=None, **parameters):
+        if seed is not None and rng is not None:
+            raise ParameterError("give either seed or rng, not both")
+        seed = coerce_seed(seed if seed is not None else rng)
+        if n_actors is not None:
+            parameters["n_actors"] = n_actors
+        params = validate(parameters)
+        super().__init__(rng=seed)
+        self.seed = seed
+        self.params = params
+        self.kn = Knobs(*[float(params[name]) for name in PARAMETERS])
+        self.streams = decision_streams(seed)
+        pop = build_population(params, self.streams)
+        self.actors, self.slots, self.collectives = pop.actors, pop.slots, pop.collectives
+        self.interest, self.tie_ptr, self.tie_rows = pop.interest, pop.tie_ptr, pop.tie_rows
+        self.estab_first, self.estab_count = pop.estab_first, pop.estab_count
+        self.n_establishments = int(pop.estab_count.sum())
+        self.n_used = pop.n_collectives
+        self.n_actors = params["n_actors"]
+        self.m = params["max_memberships"]
+        n_terr, n_cat = params["n_territories"], len(CATEGORIES)
+        self.tc_ptr, self.tc_rows = group_index(
+            self.actors.territory.astype(np.int64) * n_cat + self.actors.category, n_terr * n_cat)
+        self.t_ptr, self.t_rows = group_index(self.actors.territory.astype(np.int64), n_terr)
+        self._index_establishments()
+        self.environment = build_environment(params, HORIZON)
+        self.week = 0
+        self.collectives.first_inactive[: self.n_used] = -1
+        self._rows = np.full((HORIZON, len(WEEKLY_METRICS)), np.nan)
+        self.tenure_left = np.zeros(HORIZON + 1, dtype=np.int64)
+        self.tenure_censored = np.zeros(HORIZON + 1, dtype=np.int64)
+        self._ended = np.zeros((self.n_actors, self.m), dtype=np.int8)
+        self._choice = np.full(self.n_actors, -1, dtype=np.int64)
+        self._founder = np.zeros(self.n_actors, dtype=np.bool_)
+        self._joins = 0
+        self._exits = 0
+        self.mobility_log: list[dict] = []
+        self.phase_seconds = {name: 0.0 for name, _, _ in self.PLAN}
+        self._views: dict[tuple[str, int], mesa.Agent] = {}
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: _latest(name) for name in WEEKLY_METRICS})
+        self.running = True
+
+    # --- the weekly plan ----------------------------------------------------------------
+
+    def step(self) -> None:
+        """Advance one week through ``PLAN``."""
+        if self.week >= self.environment.n_weeks:
+            self.environment = build_environment(self.params, 2 * self.environment.n_weeks)
+        for name, method, _ in self.PLAN:
+            t0 = time.perf_counter()
+            getattr(self, method)(self.week)
+            self.phase_seconds[name] += time.perf_counter() - t0
+        self.week += 1
+        self.datacollector.collect(self)
+
+    def run(self, weeks: int, progress=None) -> ReveModel:
+        """Run ``weeks`` more weeks; ``progress(done)`` is called after each week."""
+        if isinstance(weeks, bool) or not isinstance(weeks, int | np.integer) or weeks < 0:
+            raise ParameterError(f"weeks = {weeks!r} must be a whole number >= 0.")
+        for done in range(1, int(weeks) + 1):
+            self.step()
+            if progress is not None:
+                progress(done)
+        return self
+
+    def _env(self, w: int):
+        e = self.environment
+        return e, bool(e.holiday[w]), bool(e.peak[w])
+
+    def _contingencies(self, w: int) -> None:
+        env, holiday, peak = self._env(w)
+        if env.rentree[w] and w > 0:
+            self._mobility(w)
+        a, s, c, st = self.actors, self.slots, self.collectives, self.streams
+        kernels.contingencies(w, self.kn, env.time[w], holiday, peak,
+                              st["contingency.start@1"], st["contingency.duration@1"], a.key,
+                              a.category, a.time_budget, a.unavailable_until, s.engagement,
+                              s.coll, a.available, TEACHER)
+        kernels.animator_departures(w, self.kn, st["animator.departure@1"], c.key, c.status,
+                                    c.animator, c.supported, self.n_used)
+
+    def _wellbeing(self, w: int) -> None:
+        env = self.environment
+        a = self.actors
+        kernels.wellbeing(self.kn, env.need[w], env.anxiety[w], env.efficacy_loss[w],
+                          a.need_base, a.need, a.anxiety, a.efficacy, a.competence, a.support,
+                          a.knowledge)
+
+    def _interaction(self, w: int) -> None:
+        env, holiday, _ = self._env(w)
+        a, s, c = self.actors, self.slots, self.collectives
+        kernels.give_time(w, self.kn, self.streams["membership.contribute@1"], a.key, c.key,
+                          a.available, a.committed, s.coll, s.engagement, s.hours,
+                          s.contribution, s.total_contribution)
+        ptr, members = slot_index(s.coll, self.n_used)
+        kernels.collective_activity(self.kn, ptr, members, self.m, a.category, s.engagement,
+                                    s.contribution, c.status, c.activity, c.n_members,
+                                    c.n_contributors, c.category_mask, c.mean_engagement,
+                                    c.knowledge, self.n_used)
+        kernels.member_benefits(w, self.kn, holiday, self.streams["membership.welcome@1"],
+                                a.key, c.key, self.interest, a.need, a.propensity, a.available,
+                                s.coll, s.engagement, s.satisfaction, s.since, s.hours,
+                                s.contribution, s.welcomed, c.problem, c.activity,
+                                c.n_contributors, c.category_mask, c.animator, c.supported,
+                                a.support, a.knowledge)
+
+    def _leaving(self, w: int) -> None:
+        a, s = self.actors, self.slots
+        self._ended[:] = 0
+        kernels.leaving(w, self.kn, self.streams["membership.leave@1"], a.key,
+                        self.collectives.key, s.coll, s.satisfaction, a.committed, a.available,
+                        self._ended)
+        self._exits = self._end_memberships(self._ended.astype(bool), END_LEFT)
+
+    def _joining(self, w: int) -> None:
+        env = self.environment
+        a, s, c, st = self.actors, self.slots, self.collectives, self.streams
+        n_used, k_prob = self.n_used, self.params["n_problems"]
+        status = c.status[:n_used]
+        active = status == ACTIVE
+        group = np.where(active, c.territory[:n_used].astype(np.int64) * k_prob
+                         + c.problem[:n_used], -1)
+        broker_ptr, broker_rows = group_index(group, self.params["n_territories"] * k_prob)
+        disc_rows = np.flatnonzero(active & (c.open[:n_used] == 1))
+        disc_cum = np.cumsum(1.0 + c.n_members[disc_rows])
+        kernels.choose_collective(
+            w, self.kn, env.in_person[w], env.online_discovery[w], st["join.consider@1"],
+            st["join.tie@1"], st["join.brokerage@1"], st["join.discovery@1"], a.key, a.category,
+            a.territory, a.establishment, self.interest, a.need, a.propensity, a.threshold,
+            a.available, a.committed, a.unavailable_until, s.coll, self.tie_ptr, self.tie_rows,
+            self.estab_ptr, self.estab_rows, c.category, c.establishment, c.status, c.open,
+            c.problem, c.activity, c.n_contributors, c.category_mask, c.animator, c.supported,
+            broker_ptr, broker_rows, k_prob, disc_cum, disc_rows, self._choice)
+        kernels.apply_joins(w, self._choice, a.propensity, s.coll, s.engagement, s.satisfaction,
+                            s.since, s.total_contribution, s.welcomed)
+        self._joins = int(np.count_nonzero(self._choice >= 0))
+
+    def _founding(self, w: int) -> None:
+        env = self.environment
+        a, s, c, st = self.actors, self.slots, self.collectives, self.streams
+        kernels.decide_founders(w, self.kn, env.founding[w], st["found.decide@1"], a.key, a.need,
+                                a.support, a.found_propensity, a.unavailable_until, s.coll,
+                                self._founder)
+        calls = env.programmes.get(w, [])
+        n_calls = [int(round(p["per_1000"] * self.n_actors / 1000)) for p in calls]
+        self._reserve(int(self._founder.sum()) + sum(n_calls))
+        c = self.collectives
+        person = (self.interest, a.need, a.propensity, a.unavailable_until, s.coll, s.engagement,
+                  s.satisfaction, s.since, s.total_contribution, s.welcomed, self.tie_ptr,
+                  self.tie_rows, self.estab_ptr, self.estab_rows)
+        self.n_used = kernels.found_collectives(
+            w, self.kn, env.in_person[w], st["found.collective@1"], self._founder, a.key,
+            a.category, a.territory, a.establishment, *person, c.key, c.status, c.kind,
+            c.category, c.open, c.origin, c.problem, c.territory, c.establishment, c.animator,
+            c.supported, c.knowledge, c.born, self.n_used)
+        for j, (prog, n_new) in enumerate(zip(calls, n_calls, strict=True)):
+            duration = int(prog["duration_weeks"]) or self.params["funding_duration"]
+            self.n_used = kernels.programme_collectives(
+                w, self.kn, env.in_person[w], n_new, j, prog["problem"], prog["amount"],
+                duration, self.params["n_territories"], CATEGORIES.index("support_staff"),
+                len(CATEGORIES), st["programme.collective@1"], st["programme.animator@1"],
+                self.tc_ptr, self.tc_rows, self.t_ptr, self.t_rows, a.key, a.category,
+                a.establishment, *person, c.key, c.status, c.kind, c.category, c.open,
+                c.origin, c.problem, c.territory, c.establishment, c.animator, c.supported,
+                c.funding, c.funding_end, c.knowledge, c.born, self.n_used)
+
+    def _lifecycle(self, w: int) -> None:
+        _, holiday, _ = self._env(w)
+        a, s, c, st = self.actors, self.slots, self.collectives, self.streams
+        self._ptr, self._members = slot_index(s.coll, self.n_used)
+        kernels.lifecycle(w, self.kn, holiday, st["animator.takeover@1"], st["funding.renewal@1"],
+                          self._ptr, self._members, self.m, a.category, s.coll, s.engagement,
+                          c.key, c.status, c.animator, c.supported, c.funding, c.funding_end,
+                          c.activity, c.n_members, c.category_mask, c.mean_engagement, c.born,
+                          c.died, c.quiet_weeks, c.dormant_since, self.n_used)
+        used = slice(0, self.n_used)
+        newly = (c.first_inactive[used] < 0) & (c.status[used] != ACTIVE)
+        c.first_inactive[used][newly] = w
+        dissolved = c.status[used] == DISSOLVED
+        c.n_members[used][dissolved] = 0
+        in_dissolved = (s.coll >= 0) & dissolved[np.maximum(s.coll, 0)]
+        self._end_memberships(in_dissolved, END_DISSOLVED)
+
+    def _spillover(self, w: int) -> None:
+        c = self.collectives
+        kernels.spillover(self.kn, self._ptr, self._members, self.m, self.slots.coll, c.status,
+                          c.knowledge, self.n_used)
+
+    def _metrics(self, w: int) -> None:
+        a, s, c = self.actors, self.slots, self.collectives
+        n_used = self.n_used
+        status = c.status[:n_used]
+        active = status == ACTIVE
+        engaged, eff_net, eff_iso, memberships, contributing, ever, eng_sum, totals = \
+            actor_metrics(s.coll, s.engagement, s.contribution, s.total_contribution, c.status,
+                          a.category, a.efficacy, len(CATEGORIES))
+        n_eco, eco_n, eco_cat, spanners = ecosystems(
+            s.coll, c.status, c.problem, c.category_mask, n_used,
+            self.params["eco_min_collectives"], self.params["eco_min_categories"])
+        gini, top1 = inequality(totals)
+        sizes = c.n_members[:n_used][active]
+        ncat = np.array([bin(int(x)).count("1") for x in c.category_mask[:n_used][active]]) \
+            if sizes.size else np.zeros(0)
+        born = c.born[:n_used]
+        produced = sum(self.kn.knowledge_rate * c.activity[j]
+                       * complementarity(self.kn, c.category_mask[j])
+                       for j in np.flatnonzero(active | (status == DORMANT)))
+        row = dict(zip((f"engaged_{x}" for x in CATEGORIES), engaged.tolist(), strict=True))
+        row.update(
+            engaged_actors=float(engaged.sum()), memberships=memberships,
+            active_collectives=int(active.sum()), dormant_collectives=int((status == DORMANT)
+                                                                          .sum()),
+            births=int(((born == w) & (c.origin[:n_used] != PREEXISTING)).sum()),
+            deaths=int((c.died[:n_used] == w).sum()), joins=self._joins, exits=self._exits,
+            mean_size=float(sizes.mean()) if sizes.size else math.nan,
+            max_size=float(sizes.max()) if sizes.size else 0.0,
+            contributor_share=contributing / memberships if memberships else math.nan,
+            ever_contributed_share=ever / memberships if memberships else math.nan,
+            top1_share=top1, gini_contributions=gini,
+            mean_categories=float(ncat.mean()) if ncat.size else math.nan,
+            heterogeneous_share=float((ncat >= 2).mean()) if ncat.size else math.nan,
+            boundary_spanners=spanners, ecosystems=n_eco, largest_ecosystem_collectives=eco_n,
+            largest_ecosystem_categories=eco_cat,
+            activity_hours=float(c.activity[:n_used][active | (status == DORMANT)].sum()),
+            knowledge_produced=float(produced),
+            knowledge_stock=float(c.knowledge[:n_used][active].sum()),
+            mean_need=float(a.need.mean()), mean_anxiety=float(a.anxiety.mean()),
+            mean_efficacy=float(a.efficacy.mean()), efficacy_networked=eff_net,
+            efficacy_isolated=eff_iso,
+            mean_engagement=eng_sum / memberships if memberships else math.nan,
+        )
+        if w >= self._rows.shape[0]:
+            self._rows = np.vstack([self._rows, np.full_like(self._rows, np.nan)])
+        self._rows[w] = [row[name] for name in WEEKLY_METRICS]
+
+    # --- bookkeeping ----------------------------------------------------------------------
+
+    def _index_establishments(self) -> None:
+        self.estab_ptr, self.estab_rows = group_index(
+            self.actors.establishment.astype(np.int64), max(self.n_establishments, 1))
+
+    def _reserve(self, extra: int) -> None:
+        need = self.n_used + extra
+        if need > self.collectives.key.shape[0]:
+            self.collectives.grow(max(need, 2 * self.collectives.key.shape[0]))
+
+    def _end_memberships(self, mask: np.ndarray, cause: int) -> int:
+        """Clear the slots in ``mask`` and record their tenure (event if the actor left by
+        choice, censored otherwise). Returns how many ended."""
+        rows, cols = np.nonzero(mask)
+        if rows.size == 0:
+            return 0
+        s = self.slots
+        since = s.since[rows, cols]
+        tenure = (self.week - since)[since >= 0]
+        hist = self.tenure_left if cause == END_LEFT else self.tenure_censored
+        if tenure.size:
+            top = int(tenure.max()) + 1
+            if top > hist.shape[0]:
+                self.tenure_left = np.concatenate([self.tenure_left,
+                                                   np.zeros(top, dtype=np.int64)])
+                self.tenure_censored = np.concatenate([self.tenure_censored,
+                                                       np.zeros(top, dtype=np.int64)])
+                hist = self.tenure_left if cause == END_LEFT else self.tenure_censored
+            hist[:top] += np.bincount(tenure, minlength=top)
+        s.coll[rows, cols] = -1
+        s.engagement[rows, cols] = 0.0
+        s.satisfaction[rows, cols] = 0.0
+        s.hours[rows, cols] = 0.0
+        s.contribution[rows, cols] = 0.0
+        s.total_contribution[rows, cols] = 0.0
+        s.welcomed[rows, cols] = 0
+        s.since[rows, cols] = 0
+        return int(rows.size)
+
+    def _mobility(self, w: int) -> None:
+        """Rentrée: teachers change school (losing local memberships) or leave teaching
+        (losing every membership; a newcomer takes the row)."""
+        a, c, st = self.actors, self.collectives, self.streams
+        teachers = np.flatnonzero(a.category == TEACHER)
+        keys = a.key[teachers]
+        mult = self.kn.mobility_multiplier
+        leaves = uniforms(st["mobility.exit@1"], w, keys, 0) < min(1.0, self.kn.teacher_exit_rate
+                                                                   * mult)
+        moves = ~leaves & (uniforms(st["mobility.move@1"], w, keys, 0)
+                           < min(1.0, self.kn.school_move_rate * mult))
+        movers, leavers = teachers[moves], teachers[leaves]
+        old = a.establishment.copy()
+        # movers: another establishment of the same territory
+        first, count = self.estab_first, self.estab_count
+        u = uniforms(st["mobility.destination@1"], w, a.key[movers], 0)
+        t = a.territory[movers]
+        cnt = count[t]
+        shift = 1 + (u * np.maximum(cnt - 1, 1)).astype(np.int64)
+        a.establishment[movers] = np.where(
+            cnt > 1, first[t] + (old[movers] - first[t] + shift) % np.maximum(cnt, 1),
+            old[movers])
+        local = np.zeros(self.slots.coll.shape, dtype=bool)
+        sub = self.slots.coll[movers]
+        cest = np.where(sub >= 0, c.establishment[np.maximum(sub, 0)], -1)
+        local[movers] = (sub >= 0) & (cest >= 0) & (cest == old[movers][:, None])
+        local[leavers] = self.slots.coll[leavers] >= 0
+        self._end_memberships(local, END_MOBILITY)
+        # leavers: a newcomer teacher takes the row (new key, new attributes, a school)
+        for i in leavers:
+            a.key[i] = derived_key(st["actor.newcomer@1"], w, a.key[i], 0)
+        draw_attributes(a, self.interest, leavers, self.params, self.streams)
+        u = uniforms(st["mobility.destination@1"], w, a.key[leavers], 1)
+        t = a.territory[leavers]
+        a.establishment[leavers] = first[t] + (u * np.maximum(count[t], 1)).astype(np.int64)
+        self.mobility_log.append({"week": w, "teachers": int(teachers.size),
+                                  "moved": int(movers.size), "left": int(leavers.size)})
+        self._index_establishments()
+
+    # --- outputs --------------------------------------------------------------------------
+
+    def weekly_array(self) -> np.ndarray:
+        return self._rows[: self.week]
+
+    def weekly(self) -> pd.DataFrame:
+        """Tidy weekly table: one row per week, one column per metric."""
+        df = pd.DataFrame(self.weekly_array(), columns=list(WEEKLY_METRICS))
+        weeks = np.arange(self.week)
+        df.insert(0, "week", weeks)
+        df.insert(1, "date", [week_start(self.params["start_date"], w) for w in weeks])
+        df.insert(2, "holiday", self.environment.holiday[: self.week])
+        df.insert(3, "shock", self.environment.shock[: self.week])
+        return df
+
+    def summary(self) -> dict:
+        """Per-run outcomes as a plain dict (see reve_sim.metrics.summarise)."""
+        return summarise(self)
+
+    # --- thin Mesa views ----------------------------------------------------------------
+
+    def actor(self, i: int):
+        """A Mesa agent viewing actor row ``i`` (created once, on demand)."""
+        from .views import Actor
+
+        return self._view("actor", int(i), Actor)
+
+    def collective(self, c: int):
+        """A Mesa agent viewing collective row ``c`` (created once, on demand)."""
+        from .views import Collective
+
+        return self._view("collective", int(c), Collective)
+
+    def _view(self, kind, idx, cls):
+        if (kind, idx) not in self._views:
+            self._views[(kind, idx)] = cls(self, idx)
+        return self._views[(kind, idx)]
+
+
+def _latest(name: str):
+    j = WEEKLY_METRICS.index(name)
+
+    def report(model: ReveModel) -> float:
+        return float(model._rows[model.week - 1, j]) if model.week else math.nan
+
+    report.__name__ = f"latest_{name}"
+    return report

@@ -1,0 +1,167 @@
+"""The behavioural rules of reve-sim as small scalar functions.
+
+Each function is one documented formula of docs/ODD.md (section 7, Submodels).
+They are compiled with Numba and inlined by the array kernels, and called one
+agent at a time by the readable reference implementation, so both apply the
+very same arithmetic. ``kn`` is the tuple of numeric parameters (see model.py).
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+N_CATEGORIES = 8
+
+
+@njit(cache=True)
+def popcount(mask):
+    n = 0
+    while mask:
+        n += mask & 1
+        mask >>= 1
+    return n
+
+
+@njit(cache=True)
+def time_multiplier(kn, env_time, holiday, peak, ill):
+    """Share of the time budget usable this week (calendar, shock, personal contingency)."""
+    m = env_time
+    if holiday:
+        m *= kn.holiday_time
+    if peak:
+        m *= kn.peak_time
+    if ill:
+        m *= kn.illness_time
+    return m
+
+
+@njit(cache=True)
+def contingency_duration(kn, u):
+    """Geometric duration (>= 1 week) with mean ``illness_weeks``, by inverse CDF."""
+    if kn.illness_weeks <= 1.0:
+        return 1
+    q = 1.0 - 1.0 / kn.illness_weeks
+    return 1 + int(math.floor(math.log(u) / math.log(q)))
+
+
+@njit(cache=True)
+def relax(x, target, rate):
+    """Move ``x`` a share ``rate`` of the way to ``target``."""
+    return x + rate * (target - x)
+
+
+@njit(cache=True)
+def clip01(x):
+    return min(1.0, max(0.0, x))
+
+
+@njit(cache=True)
+def need_target(need_base, env_need):
+    return clip01(need_base + env_need)
+
+
+@njit(cache=True)
+def anxiety_target(kn, env_anxiety, support):
+    """Shocks raise anxiety; support received in collectives lowers it."""
+    return clip01(kn.anxiety_baseline + env_anxiety - kn.support_relief * support)
+
+
+@njit(cache=True)
+def efficacy_target(kn, competence, env_loss, support, knowledge):
+    """A shock costs a share of efficacy; support and knowledge gained buffer the loss."""
+    buffer = min(1.0, kn.efficacy_buffer * (support + knowledge))
+    return competence * (1.0 - env_loss * (1.0 - buffer))
+
+
+@njit(cache=True)
+def contribution_probability(kn, hours):
+    return 1.0 - math.exp(-kn.contribution_rate * hours)
+
+
+@njit(cache=True)
+def liveliness(kn, activity):
+    """Concave knowledge value of a collective's weekly activity (overload past the scale)."""
+    return 1.0 - math.exp(-activity / kn.activity_scale)
+
+
+@njit(cache=True)
+def complementarity(kn, category_mask):
+    """Knowledge multiplier from the mix of categories present (1 for a single category)."""
+    n = popcount(category_mask)
+    return 1.0 + (kn.complementarity + kn.heterogeneity_incentive) * (n - 1) / (N_CATEGORIES - 1)
+
+
+@njit(cache=True)
+def interest_match(interest_row, problem):
+    """Interest in the problem relative to the actor's main interest, in [0, 1]."""
+    top = 0.0
+    for k in range(interest_row.shape[0]):
+        top = max(top, interest_row[k])
+    return interest_row[problem] / top if top > 0.0 else 0.0
+
+
+@njit(cache=True)
+def knowledge_benefit(kn, activity, match, category_mask):
+    return kn.weight_knowledge * liveliness(kn, activity) * match * complementarity(
+        kn, category_mask)
+
+
+@njit(cache=True)
+def support_benefit(kn, need, other_contributors):
+    return kn.weight_support * need * min(1.0, other_contributors / kn.support_scale)
+
+
+@njit(cache=True)
+def time_cost(kn, engagement, available):
+    """Cost of the hours a membership asks, relative to the hours available (capped at 2)."""
+    asked = engagement * kn.hours_per_membership
+    if available <= 0.0:
+        return 2.0 * kn.weight_cost
+    return kn.weight_cost * min(2.0, asked / available)
+
+
+@njit(cache=True)
+def reply_probability(kn, supported):
+    return 0.9 if supported else kn.reply_probability
+
+
+@njit(cache=True)
+def engagement_target(kn, propensity, satisfaction):
+    return clip01(propensity + kn.engagement_gain * satisfaction)
+
+
+@njit(cache=True)
+def leave_hazard(kn, satisfaction, committed, available):
+    """Weekly hazard of leaving: logistic in satisfaction, plus time over-commitment."""
+    h = kn.leave_base + (kn.leave_max - kn.leave_base) / (
+        1.0 + math.exp(kn.leave_slope * satisfaction))
+    if available > 0.0 and committed > available:
+        h += kn.leave_time_pressure * (committed / available - 1.0)
+    elif available <= 0.0 and committed > 0.0:
+        h += kn.leave_time_pressure
+    return min(1.0, h)
+
+
+@njit(cache=True)
+def expected_benefit(kn, activity, match, category_mask, own_category, need, contributors,
+                     has_animator, supported, propensity, available):
+    """What a searching actor expects from joining, net of the time it would cost."""
+    mask = category_mask | (1 << own_category)
+    b = knowledge_benefit(kn, activity, match, mask)
+    b += support_benefit(kn, need, contributors)
+    b += kn.recognition * propensity
+    if has_animator:
+        b += reply_probability(kn, supported) * kn.welcome_bonus
+    return b - time_cost(kn, propensity, available)
+
+
+@njit(cache=True)
+def founding_probability(kn, need, support, found_propensity, env_founding):
+    """Unmet need above a threshold drives founding; crises multiply it."""
+    unmet = need * (1.0 - min(1.0, support))
+    if unmet <= kn.found_need or kn.found_need >= 1.0:
+        return 0.0
+    x = (unmet - kn.found_need) / (1.0 - kn.found_need)
+    return min(1.0, kn.found_rate * found_propensity * x * env_founding)
