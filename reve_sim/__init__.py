@@ -1,7 +1,13 @@
 """reve-sim: agent-based simulator of educational innovation ecosystems."""
 
-from .model import ReveModel
-from .parameters import CATEGORIES, PARAMETERS, ParameterError, validate
+import os
+
+# Idle OpenMP threads must sleep, not spin: on a shared 2-core machine spinning workers made
+# the parallel kernels up to 50x slower. Read by the OpenMP runtime when Numba loads it.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+from .model import ReveModel  # noqa: E402
+from .parameters import CATEGORIES, PARAMETERS, ParameterError, validate  # noqa: E402
 
 __version__ = "0.1.0"
 

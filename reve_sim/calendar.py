@@ -82,7 +82,7 @@ def build_environment(params: dict, n_weeks: int) -> Environment:
     for shock in params["shocks"]:
         w0 = max(week_of(start, shock["start"]), 0)
         w1 = min(max(week_of(start, shock["end"]), w0 + 1), n_weeks)
-        if w0 >= n_weeks:
+        if w0 >= n_weeks or week_of(start, shock["end"]) <= 0:
             continue
         span = slice(w0, w1)
         env.need[span] += shock["need"]

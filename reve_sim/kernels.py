@@ -22,7 +22,7 @@ U0 = np.uint64(0)
 # --- 1. contingencies -------------------------------------------------------------------
 
 @njit(parallel=True, cache=True)
-def contingencies(week, kn, env_time, holiday, peak, st_start, st_duration, key, category,
+def contingencies(week, kn, env_time, peak, st_start, st_duration, key, category,
                   time_budget, unavailable_until, engagement, coll, available, teacher):
     """Personal contingencies start; hours available this week (release time included)."""
     n, m = coll.shape
@@ -32,7 +32,7 @@ def contingencies(week, kn, env_time, holiday, peak, st_start, st_duration, key,
                 d = rules.contingency_duration(kn, uniform(st_duration, week, key[i], U0, 0))
                 unavailable_until[i] = week + d - 1
         ill = unavailable_until[i] >= week
-        mult = rules.time_multiplier(kn, env_time, holiday, peak, ill)
+        mult = rules.time_multiplier(kn, env_time, peak, ill)
         avail = time_budget[i] * mult
         if category[i] == teacher and kn.release_time > 0.0:
             for s in range(m):
@@ -69,10 +69,11 @@ def wellbeing(kn, env_need, env_anxiety, env_loss, need_base, need, anxiety, eff
 # --- 3. interaction ---------------------------------------------------------------------
 
 @njit(parallel=True, cache=True)
-def give_time(week, kn, st_contribute, key, ckey, available, committed, coll, engagement,
-              hours, contribution, total_contribution):
+def give_time(week, kn, holiday, st_contribute, key, ckey, voice, available, committed, coll,
+              engagement, hours, contribution, total_contribution, animator, supported):
     """Hours each member gives (never above the hours available) and who contributes."""
     n, m = coll.shape
+    slow = rules.holiday_factor(kn, holiday)
     for i in prange(n):
         asked = 0.0
         for s in range(m):
@@ -88,10 +89,13 @@ def give_time(week, kn, st_contribute, key, ckey, available, committed, coll, en
                 hours[i, s] = 0.0
                 contribution[i, s] = 0.0
                 continue
-            h = engagement[i, s] * kn.hours_per_membership * scale
+            h = engagement[i, s] * kn.hours_per_membership * scale * slow
             hours[i, s] = h
             u = uniform(st_contribute, week, key[i], ckey[c], 0)
-            if u < rules.contribution_probability(kn, h):
+            v = voice[i]
+            if animator[c] == i:
+                v *= rules.animator_voice(kn, supported[c])
+            if u < rules.contribution_probability(kn, v, h):
                 contribution[i, s] = h
                 total_contribution[i, s] += h
             else:
@@ -101,9 +105,10 @@ def give_time(week, kn, st_contribute, key, ckey, available, committed, coll, en
 @njit(parallel=True, cache=True)
 def collective_activity(kn, ptr, members, m, category, engagement, contribution, status,
                         activity, n_members, n_contributors, category_mask, mean_engagement,
-                        knowledge, n_used):
+                        knowledge, knowledge_added, n_used):
     """Sum members' contributions per collective, in member order; grow knowledge stocks."""
     for c in prange(n_used):
+        knowledge_added[c] = 0.0
         if status[c] != ACTIVE and status[c] != DORMANT:
             continue
         act = 0.0
@@ -124,15 +129,16 @@ def collective_activity(kn, ptr, members, m, category, engagement, contribution,
         n_contributors[c] = nc
         category_mask[c] = mask
         mean_engagement[c] = eng / size if size > 0 else 0.0
-        knowledge[c] = knowledge[c] * (1.0 - kn.knowledge_decay) + \
-            kn.knowledge_rate * act * rules.complementarity(kn, mask)
+        added = kn.knowledge_rate * act * rules.complementarity(kn, mask)
+        knowledge_added[c] = added
+        knowledge[c] = knowledge[c] * (1.0 - kn.knowledge_decay) + added
 
 
 @njit(parallel=True, cache=True)
 def member_benefits(week, kn, holiday, st_welcome, key, ckey, interest, need, propensity,
                     available, coll, engagement, satisfaction, since, hours, contribution,
-                    welcomed, problem, activity, n_contributors, category_mask, animator,
-                    supported, support, knowledge):
+                    welcomed, problem, activity, n_members, n_contributors, category_mask,
+                    animator, supported, support, knowledge):
     """Each member's benefit, cost and satisfaction; engagement adjusts (not in holidays)."""
     n, m = coll.shape
     for i in prange(n):
@@ -143,12 +149,13 @@ def member_benefits(week, kn, holiday, st_welcome, key, ckey, interest, need, pr
             if c < 0:
                 continue
             match = rules.interest_match(interest[i], problem[c])
-            bk = rules.knowledge_benefit(kn, activity[c], match, category_mask[c])
+            bk = rules.knowledge_benefit(kn, activity[c], match, category_mask[c], n_members[c])
             own = 1 if contribution[i, s] > 0.0 else 0
-            bs = rules.support_benefit(kn, need[i], n_contributors[c] - own)
+            bs = rules.support_benefit(kn, need[i], n_contributors[c] - own, n_members[c])
             net = bk + bs + kn.recognition * own
             if animator[c] >= 0 and animator[c] != i and since[i, s] >= 0 and \
-                    week - since[i, s] < kn.newcomer_weeks:
+                    welcomed[i, s] == 0 and week - since[i, s] == 1:
+                # the animator answers a newcomer's first week once (Joyce & Kraut's reply)
                 u = uniform(st_welcome, week, key[i], ckey[c], 0)
                 if u < rules.reply_probability(kn, supported[c]):
                     net += kn.welcome_bonus
@@ -272,7 +279,7 @@ def choose_collective(week, kn, in_person, online_discovery, st_consider, st_tie
                       st_discovery, key, category, territory, estab, interest, need, propensity,
                       threshold, available, committed, unavailable_until, coll, tie_ptr,
                       tie_rows, estab_ptr, estab_rows, ccat, cestab, status, copen, problem,
-                      activity, n_contributors, category_mask, animator, supported,
+                      activity, n_members, n_contributors, category_mask, animator, supported,
                       broker_ptr, broker_rows, n_problems, disc_cum, disc_rows, choice):
     """Decide phase of joining: each searching actor's best acceptable candidate, or -1.
 
@@ -311,7 +318,6 @@ def choose_collective(week, kn, in_person, online_discovery, st_consider, st_tie
             if size > 0:
                 u2 = uniform(st_brokerage, week, key[i], U0, 2)
                 cands[1] = broker_rows[broker_ptr[g] + int(u2 * size)]
-                introduced[1] = True
         if disc_rows.shape[0] > 0 and uniform(st_discovery, week, key[i], U0, 0) < min(
                 1.0, kn.discoverability * online_discovery):
             u = uniform(st_discovery, week, key[i], U0, 1)
@@ -327,7 +333,8 @@ def choose_collective(week, kn, in_person, online_discovery, st_consider, st_tie
                 continue
             match = rules.interest_match(interest[i], problem[c])
             value = rules.expected_benefit(kn, activity[c], match, category_mask[c], category[i],
-                                           need[i], n_contributors[c], animator[c] >= 0,
+                                           need[i], n_contributors[c], n_members[c],
+                                           animator[c] >= 0,
                                            supported[c], propensity[i], available[i])
             value -= threshold[i]
             if value > 0.0 and (best < 0 or value > best_value):
@@ -527,7 +534,7 @@ def lifecycle(week, kn, holiday, st_takeover, st_renewal, ptr, members, m, categ
             dormant_since[c] = -1
         elif status[c] == DORMANT and week - dormant_since[c] >= kn.dissolve_weeks:
             dissolve = True
-        if size == 0 or (size < 2 and week - born[c] >= kn.newcomer_weeks):
+        if size == 0 or (size < 2 and week - born[c] >= kn.grace_weeks):
             dissolve = True
         if dissolve:
             status[c] = DISSOLVED

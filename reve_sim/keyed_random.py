@@ -95,6 +95,7 @@ DECISIONS: tuple[str, ...] = (
     "actor.found_propensity@1",
     "actor.competence@1",
     "actor.need@1",
+    "actor.voice@1",
     "tie.peer@1",
     "tie.long_range@1",
     "collective.preexisting@1",

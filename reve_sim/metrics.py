@@ -139,6 +139,53 @@ def actor_metrics(coll, engagement, contribution, total_contribution, status, ca
             memberships, contributing, ever, eng_sum, totals[:memberships])
 
 
+def weekly_row(state, params: dict, w: int, joins: int, exits: int) -> list[float]:
+    """The week's WEEKLY_METRICS from a state in the array layout (``slot.<field>``,
+    ``collective.<field>`` for the rows in use, ``actor.<field>``); shared by ReveModel and
+    the reference implementation, so both observe with the same reductions."""
+    coll, status = state["slot.coll"], state["collective.status"]
+    category_mask, n_members = state["collective.category_mask"], state["collective.n_members"]
+    active = status == ACTIVE
+    dormant = status == DORMANT
+    engaged, eff_net, eff_iso, memberships, contributing, ever, eng_sum, totals = \
+        actor_metrics(coll, state["slot.engagement"], state["slot.contribution"],
+                      state["slot.total_contribution"], status, state["actor.category"],
+                      state["actor.efficacy"], len(CATEGORIES))
+    n_eco, eco_n, eco_cat, spanners = ecosystems(
+        coll, status, state["collective.problem"], category_mask, status.shape[0],
+        params["eco_min_collectives"], params["eco_min_categories"])
+    gini, top1 = inequality(totals)
+    sizes = n_members[active]
+    ncat = np.bitwise_count(category_mask[active])
+    born, origin = state["collective.born"], state["collective.origin"]
+    nan = math.nan
+    row = dict(zip((f"engaged_{x}" for x in CATEGORIES), engaged.tolist(), strict=True))
+    row.update(
+        engaged_actors=float(engaged.sum()), memberships=memberships,
+        active_collectives=int(active.sum()), dormant_collectives=int(dormant.sum()),
+        births=int(((born == w) & (origin != PREEXISTING)).sum()),
+        deaths=int((state["collective.died"] == w).sum()), joins=joins, exits=exits,
+        mean_size=float(sizes.mean()) if sizes.size else nan,
+        max_size=float(sizes.max()) if sizes.size else 0.0,
+        contributor_share=contributing / memberships if memberships else nan,
+        ever_contributed_share=ever / memberships if memberships else nan,
+        top1_share=top1, gini_contributions=gini,
+        mean_categories=float(ncat.mean()) if ncat.size else nan,
+        heterogeneous_share=float((ncat >= 2).mean()) if ncat.size else nan,
+        boundary_spanners=spanners, ecosystems=n_eco, largest_ecosystem_collectives=eco_n,
+        largest_ecosystem_categories=eco_cat,
+        activity_hours=float(state["collective.activity"][active | dormant].sum()),
+        knowledge_produced=float(state["collective.knowledge_added"].sum()),
+        knowledge_stock=float(state["collective.knowledge"][active].sum()),
+        mean_need=float(state["actor.need"].mean()),
+        mean_anxiety=float(state["actor.anxiety"].mean()),
+        mean_efficacy=float(state["actor.efficacy"].mean()), efficacy_networked=eff_net,
+        efficacy_isolated=eff_iso,
+        mean_engagement=eng_sum / memberships if memberships else nan,
+    )
+    return [row[name] for name in WEEKLY_METRICS]
+
+
 def inequality(totals: np.ndarray) -> tuple[float, float]:
     """Gini of cumulative contributions and the share produced by the top 1% of members."""
     n = totals.shape[0]
@@ -252,8 +299,10 @@ def _shock_outcomes(model, col: dict) -> dict:
     after = np.flatnonzero(engaged[s + low:] >= 0.9 * base)
     recovery = float(low + after[0]) if after.size else math.nan
     joins = col["joins"]
-    surge = float(joins[s: s + 3].max() / max(joins[s - 4: s].mean(), 1e-9))
-    during = shock.copy()
+    surge = float(joins[s: s + 3].max() / max(joins[s - 4: s].mean(), 1.0))
+    end = s + int(np.argmin(shock[s:])) if not shock[s:].all() else shock.size
+    during = np.zeros_like(shock)
+    during[s:end] = True
     gap = col["efficacy_networked"] - col["efficacy_isolated"]
     before = gap[max(0, s - 8): s]
     eff_gap = float(np.nanmean(gap[during]) - np.nanmean(before)) if before.size else math.nan

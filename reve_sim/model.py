@@ -20,11 +20,10 @@ from . import kernels
 from .calendar import build_environment, week_start
 from .index import group_index, slot_index
 from .keyed_random import decision_streams, derived_key, uniforms
-from .metrics import WEEKLY_METRICS, actor_metrics, ecosystems, inequality, summarise
+from .metrics import WEEKLY_METRICS, summarise, weekly_row
 from .parameters import CATEGORIES, PARAMETERS, ParameterError, validate
 from .population import TEACHER, build_population, draw_attributes
-from .rules import complementarity
-from .state import ACTIVE, DISSOLVED, DORMANT, END_DISSOLVED, END_LEFT, END_MOBILITY, PREEXISTING
+from .state import ACTIVE, DISSOLVED, END_DISSOLVED, END_LEFT, END_MOBILITY
 
 Knobs = namedtuple("Knobs", list(PARAMETERS))
 """All scalar parameters as one float64 tuple, the form the kernels take."""
@@ -141,11 +140,11 @@ class ReveModel(mesa.Model):
         return e, bool(e.holiday[w]), bool(e.peak[w])
 
     def _contingencies(self, w: int) -> None:
-        env, holiday, peak = self._env(w)
+        env, _, peak = self._env(w)
         if env.rentree[w] and w > 0:
             self._mobility(w)
         a, s, c, st = self.actors, self.slots, self.collectives, self.streams
-        kernels.contingencies(w, self.kn, env.time[w], holiday, peak,
+        kernels.contingencies(w, self.kn, env.time[w], peak,
                               st["contingency.start@1"], st["contingency.duration@1"], a.key,
                               a.category, a.time_budget, a.unavailable_until, s.engagement,
                               s.coll, a.available, TEACHER)
@@ -162,18 +161,18 @@ class ReveModel(mesa.Model):
     def _interaction(self, w: int) -> None:
         env, holiday, _ = self._env(w)
         a, s, c = self.actors, self.slots, self.collectives
-        kernels.give_time(w, self.kn, self.streams["membership.contribute@1"], a.key, c.key,
-                          a.available, a.committed, s.coll, s.engagement, s.hours,
-                          s.contribution, s.total_contribution)
+        kernels.give_time(w, self.kn, holiday, self.streams["membership.contribute@1"], a.key,
+                          c.key, a.voice, a.available, a.committed, s.coll, s.engagement,
+                          s.hours, s.contribution, s.total_contribution, c.animator, c.supported)
         ptr, members = slot_index(s.coll, self.n_used)
         kernels.collective_activity(self.kn, ptr, members, self.m, a.category, s.engagement,
                                     s.contribution, c.status, c.activity, c.n_members,
                                     c.n_contributors, c.category_mask, c.mean_engagement,
-                                    c.knowledge, self.n_used)
+                                    c.knowledge, c.knowledge_added, self.n_used)
         kernels.member_benefits(w, self.kn, holiday, self.streams["membership.welcome@1"],
                                 a.key, c.key, self.interest, a.need, a.propensity, a.available,
                                 s.coll, s.engagement, s.satisfaction, s.since, s.hours,
-                                s.contribution, s.welcomed, c.problem, c.activity,
+                                s.contribution, s.welcomed, c.problem, c.activity, c.n_members,
                                 c.n_contributors, c.category_mask, c.animator, c.supported,
                                 a.support, a.knowledge)
 
@@ -202,8 +201,8 @@ class ReveModel(mesa.Model):
             a.territory, a.establishment, self.interest, a.need, a.propensity, a.threshold,
             a.available, a.committed, a.unavailable_until, s.coll, self.tie_ptr, self.tie_rows,
             self.estab_ptr, self.estab_rows, c.category, c.establishment, c.status, c.open,
-            c.problem, c.activity, c.n_contributors, c.category_mask, c.animator, c.supported,
-            broker_ptr, broker_rows, k_prob, disc_cum, disc_rows, self._choice)
+            c.problem, c.activity, c.n_members, c.n_contributors, c.category_mask, c.animator,
+            c.supported, broker_ptr, broker_rows, k_prob, disc_cum, disc_rows, self._choice)
         kernels.apply_joins(w, self._choice, a.propensity, s.coll, s.engagement, s.satisfaction,
                             s.since, s.total_contribution, s.welcomed)
         self._joins = int(np.count_nonzero(self._choice >= 0))
@@ -260,51 +259,10 @@ class ReveModel(mesa.Model):
                           c.knowledge, self.n_used)
 
     def _metrics(self, w: int) -> None:
-        a, s, c = self.actors, self.slots, self.collectives
-        n_used = self.n_used
-        status = c.status[:n_used]
-        active = status == ACTIVE
-        engaged, eff_net, eff_iso, memberships, contributing, ever, eng_sum, totals = \
-            actor_metrics(s.coll, s.engagement, s.contribution, s.total_contribution, c.status,
-                          a.category, a.efficacy, len(CATEGORIES))
-        n_eco, eco_n, eco_cat, spanners = ecosystems(
-            s.coll, c.status, c.problem, c.category_mask, n_used,
-            self.params["eco_min_collectives"], self.params["eco_min_categories"])
-        gini, top1 = inequality(totals)
-        sizes = c.n_members[:n_used][active]
-        ncat = np.array([bin(int(x)).count("1") for x in c.category_mask[:n_used][active]]) \
-            if sizes.size else np.zeros(0)
-        born = c.born[:n_used]
-        produced = sum(self.kn.knowledge_rate * c.activity[j]
-                       * complementarity(self.kn, c.category_mask[j])
-                       for j in np.flatnonzero(active | (status == DORMANT)))
-        row = dict(zip((f"engaged_{x}" for x in CATEGORIES), engaged.tolist(), strict=True))
-        row.update(
-            engaged_actors=float(engaged.sum()), memberships=memberships,
-            active_collectives=int(active.sum()), dormant_collectives=int((status == DORMANT)
-                                                                          .sum()),
-            births=int(((born == w) & (c.origin[:n_used] != PREEXISTING)).sum()),
-            deaths=int((c.died[:n_used] == w).sum()), joins=self._joins, exits=self._exits,
-            mean_size=float(sizes.mean()) if sizes.size else math.nan,
-            max_size=float(sizes.max()) if sizes.size else 0.0,
-            contributor_share=contributing / memberships if memberships else math.nan,
-            ever_contributed_share=ever / memberships if memberships else math.nan,
-            top1_share=top1, gini_contributions=gini,
-            mean_categories=float(ncat.mean()) if ncat.size else math.nan,
-            heterogeneous_share=float((ncat >= 2).mean()) if ncat.size else math.nan,
-            boundary_spanners=spanners, ecosystems=n_eco, largest_ecosystem_collectives=eco_n,
-            largest_ecosystem_categories=eco_cat,
-            activity_hours=float(c.activity[:n_used][active | (status == DORMANT)].sum()),
-            knowledge_produced=float(produced),
-            knowledge_stock=float(c.knowledge[:n_used][active].sum()),
-            mean_need=float(a.need.mean()), mean_anxiety=float(a.anxiety.mean()),
-            mean_efficacy=float(a.efficacy.mean()), efficacy_networked=eff_net,
-            efficacy_isolated=eff_iso,
-            mean_engagement=eng_sum / memberships if memberships else math.nan,
-        )
+        row = weekly_row(self.state_view(), self.params, w, self._joins, self._exits)
         if w >= self._rows.shape[0]:
             self._rows = np.vstack([self._rows, np.full_like(self._rows, np.nan)])
-        self._rows[w] = [row[name] for name in WEEKLY_METRICS]
+        self._rows[w] = row
 
     # --- bookkeeping ----------------------------------------------------------------------
 
@@ -371,9 +329,11 @@ class ReveModel(mesa.Model):
         local = np.zeros(self.slots.coll.shape, dtype=bool)
         sub = self.slots.coll[movers]
         cest = np.where(sub >= 0, c.establishment[np.maximum(sub, 0)], -1)
-        local[movers] = (sub >= 0) & (cest >= 0) & (cest == old[movers][:, None])
+        changed = (a.establishment[movers] != old[movers])[:, None]
+        local[movers] = (sub >= 0) & (cest >= 0) & (cest == old[movers][:, None]) & changed
         local[leavers] = self.slots.coll[leavers] >= 0
         self._end_memberships(local, END_MOBILITY)
+        self._drop_absent_animators()
         # leavers: a newcomer teacher takes the row (new key, new attributes, a school)
         for i in leavers:
             a.key[i] = derived_key(st["actor.newcomer@1"], w, a.key[i], 0)
@@ -385,7 +345,23 @@ class ReveModel(mesa.Model):
                                   "moved": int(movers.size), "left": int(leavers.size)})
         self._index_establishments()
 
+    def _drop_absent_animators(self) -> None:
+        """An animator who no longer belongs to the collective stops animating it."""
+        c = self.collectives
+        rows = np.flatnonzero(c.animator[: self.n_used] >= 0)
+        held = (self.slots.coll[c.animator[rows]] == rows[:, None]).any(axis=1)
+        c.animator[rows[~held]] = -1
+
     # --- outputs --------------------------------------------------------------------------
+
+    def state_view(self) -> dict[str, np.ndarray]:
+        """The state in the shared array layout (views, no copies): ``actor.<field>``,
+        ``slot.<field>``, ``collective.<field>`` for the rows in use."""
+        view = {f"actor.{k}": v for k, v in self.actors.arrays().items()}
+        view.update({f"slot.{k}": v for k, v in self.slots.arrays().items()})
+        view.update({f"collective.{k}": v[: self.n_used]
+                     for k, v in self.collectives.arrays().items()})
+        return view
 
     def weekly_array(self) -> np.ndarray:
         return self._rows[: self.week]

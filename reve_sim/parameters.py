@@ -141,20 +141,25 @@ PARAMETERS: dict[str, Param] = {
            "Engagement propensity", "Propension à s'engager",
            "Mean of the actors' engagement propensity (Beta, concentration 4).",
            "assumption"),
-        _P("contribution_rate", 0.6, 0.0, 10.0, "1/h", "behaviour",
+        _P("contribution_rate", 0.05, 0.0, 10.0, "1/h", "behaviour",
            "Contribution rate", "Taux de contribution",
            "A member contributes in a week with probability 1-exp(-rate x hours given).",
            "assumption (Poisson posting, domain §4.5)"),
-        _P("need_baseline", 0.3, 0.0, 1.0, "0-1", "behaviour",
+        _P("voice_spread", 2.0, 0.0, 4.0, "sd of log", "behaviour",
+           "Spread of voice", "Dispersion de la prise de parole",
+           "Standard deviation of the log of each actor's propensity to post (median 1).",
+           "domain §4.5: heavy-tailed activity rates with Poisson posting"),
+        _P("need_baseline", 0.3, 0.01, 0.99, "0-1", "behaviour",
            "Baseline need for support", "Besoin d'appui de base",
-           "Need an actor relaxes towards outside shocks.", "assumption"),
+           "Mean of the actors' personal baseline need (Beta, concentration 5), which need "
+           "relaxes towards outside shocks.", "assumption"),
         _P("need_relaxation", 0.15, 0.0, 1.0, "1/week", "behaviour",
            "Need relaxation", "Relaxation du besoin",
            "Weekly rate at which need moves towards its target.", "assumption"),
         _P("anxiety_baseline", 0.2, 0.0, 1.0, "0-1", "behaviour",
            "Baseline anxiety", "Anxiété de base",
-           "Anxiety outside shocks (Synlab 2020: 20% of teachers calm in lockdown).",
-           "assumption"),
+           "Anxiety outside shocks.",
+           "assumption (in lockdown only 20% of French teachers felt calm, Synlab 2020)"),
         _P("anxiety_relaxation", 0.2, 0.0, 1.0, "1/week", "behaviour",
            "Anxiety relaxation", "Relaxation de l'anxiété",
            "Weekly rate at which anxiety moves towards its target.", "assumption"),
@@ -186,6 +191,11 @@ PARAMETERS: dict[str, Param] = {
            "Weekly contributed hours at which a collective gives 63% of its full "
            "knowledge benefit (concave information benefit).",
            "assumption (overload past ~40 messages, domain §2.3)"),
+        _P("group_scale", 30.0, 1.0, 10000.0, "members", "behaviour",
+           "Crowding scale", "Échelle d'encombrement",
+           "Members at which the knowledge and support reaching one member halve "
+           "(signal-to-noise falls and posts go unanswered as groups grow).",
+           "assumption (Ren & Kraut reading cost; 40% unanswered posts, Burke et al. 2007)"),
         _P("support_scale", 3.0, 0.5, 100.0, "contributors", "behaviour",
            "Support scale", "Échelle de soutien",
            "Contributors at which social support saturates.", "assumption"),
@@ -207,10 +217,10 @@ PARAMETERS: dict[str, Param] = {
            "Baseline leaving hazard", "Risque de départ de base",
            "Weekly hazard of leaving a collective when fully satisfied.",
            "assumption (Commoners leave-prob order, domain §2.5)"),
-        _P("leave_max", 0.15, 0.0, 1.0, "1/week", "behaviour",
+        _P("leave_max", 0.06, 0.0, 1.0, "1/week", "behaviour",
            "Maximal leaving hazard", "Risque de départ maximal",
            "Weekly hazard of leaving when deeply dissatisfied.", "assumption"),
-        _P("leave_slope", 8.0, 0.0, 100.0, "1/satisfaction", "behaviour",
+        _P("leave_slope", 10.0, 0.0, 100.0, "1/satisfaction", "behaviour",
            "Leaving sensitivity", "Sensibilité au départ",
            "Steepness of the logistic fall of the hazard with satisfaction.", "assumption"),
         _P("leave_time_pressure", 0.1, 0.0, 1.0, "1/week", "behaviour",
@@ -227,8 +237,8 @@ PARAMETERS: dict[str, Param] = {
         _P("threshold_spread", 0.2, 0.0, 2.0, "benefit", "behaviour",
            "Joining threshold (spread)", "Seuil d'adhésion (dispersion)",
            "Standard deviation of the joining threshold; the spread decides take-off.",
-           "domain §4.4 (Granovetter threshold jump)"),
-        _P("found_rate", 0.01, 0.0, 1.0, "1/week", "behaviour",
+           "assumption; the spread decides take-off (Granovetter threshold jump, domain §4.4)"),
+        _P("found_rate", 0.05, 0.0, 1.0, "1/week", "behaviour",
            "Founding rate", "Taux de fondation",
            "Weekly founding probability at maximal unmet need and propensity.",
            "assumption"),
@@ -239,11 +249,11 @@ PARAMETERS: dict[str, Param] = {
            "Co-founders", "Cofondateurs",
            "Most tied actors sharing the need who join a founder.",
            "assumption (founding team, domain §4.3)", integer=True),
-        _P("dormant_activity", 0.5, 0.0, 100.0, "h/week", "behaviour",
+        _P("dormant_activity", 0.1, 0.0, 100.0, "h/week", "behaviour",
            "Activity threshold of dormancy", "Seuil d'activité de sommeil",
            "Weekly contributed hours below which a week counts as inactive.",
            "assumption"),
-        _P("dormant_weeks", 6, 1, 104, "weeks", "behaviour",
+        _P("dormant_weeks", 8, 1, 104, "weeks", "behaviour",
            "Weeks to dormancy", "Semaines avant sommeil",
            "Consecutive inactive weeks before a collective goes dormant "
            "(holiday weeks do not count).",
@@ -267,18 +277,25 @@ PARAMETERS: dict[str, Param] = {
         _P("takeover_engagement", 0.5, 0.0, 1.0, "0-1", "behaviour",
            "Engagement to take over", "Engagement pour la relève",
            "Engagement a member needs to take over animation.", "assumption"),
+        _P("animator_activity", 4.0, 0.0, 50.0, "x", "behaviour",
+           "Animator's extra activity", "Surcroît d'activité de l'animateur",
+           "An animator posts (1 + this) times as often as its voice alone implies "
+           "(1 + twice this if supported).",
+           "assumption (regular meetings sustain groups, Front. Psychol. 2021, domain §3.5)"),
         _P("reply_probability", 0.6, 0.0, 1.0, "probability", "behaviour",
            "Welcome probability", "Probabilité d'accueil",
-           "Weekly probability that an animator welcomes a newcomer "
+           "Probability that the animator welcomes a newcomer in its first week "
            "(0.9 if the animator is supported).",
            "Joyce & Kraut 2006: 61% of newcomers got a reply"),
         _P("welcome_bonus", 0.5, 0.0, 5.0, "benefit", "behaviour",
            "Welcome benefit", "Bénéfice de l'accueil",
-           "Net-benefit bonus of a newcomer welcomed by the animator.",
+           "Net-benefit bonus, in the week of the welcome, of a newcomer welcomed by the "
+           "animator.",
            "calibration target: +10-12 points of return (Joyce & Kraut 2006)"),
-        _P("newcomer_weeks", 8, 1, 104, "weeks", "behaviour",
-           "Newcomer period", "Période de nouvel arrivant",
-           "Weeks during which a member counts as a newcomer.", "assumption", integer=True),
+        _P("grace_weeks", 8, 1, 104, "weeks", "behaviour",
+           "Grace period of a new collective", "Délai de grâce d'un nouveau collectif",
+           "Weeks a new collective has to reach two members before it dissolves.",
+           "assumption", integer=True),
         _P("knowledge_rate", 0.1, 0.0, 10.0, "units/h", "behaviour",
            "Knowledge production", "Production de savoirs",
            "Knowledge added to a collective's stock per contributed hour "
@@ -348,7 +365,8 @@ PARAMETERS: dict[str, Param] = {
            "lever; GREAT-SKIN projects ~32 months", integer=True),
         _P("funding_renewal", 0.0, 0.0, 1.0, "probability", "lever",
            "Funding renewal", "Renouvellement du financement",
-           "Probability that funding is renewed once when it ends.", "lever; status quo 0"),
+           "Probability that funding is renewed (for funding_duration weeks) each time "
+           "it ends.", "lever; status quo 0"),
         _P("heterogeneity_incentive", 0.0, 0.0, 2.0, "benefit", "lever",
            "Incentive for mixed collectives", "Incitation aux collectifs hétérogènes",
            "Extra complementarity benefit for inter-professional collectives.",
@@ -433,6 +451,14 @@ def _check_date(where: str, value: Any) -> str:
         raise ParameterError(
             f"{where} = {value!r} is not a date; use the form YYYY-MM-DD."
         ) from None
+
+
+def _check_monday(where: str, value: Any) -> str:
+    date = _check_date(where, value)
+    if _dt.date.fromisoformat(date).weekday() != 0:
+        raise ParameterError(f"{where} = {date} is not a Monday; weeks start on Mondays "
+                             f"(e.g. {DEFAULT_START_DATE}).")
+    return date
 
 
 def _check_category_shares(value: Any) -> dict[str, float]:
@@ -521,7 +547,7 @@ def validate(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         elif name == "category_shares":
             values[name] = _check_category_shares(value)
         elif name == "start_date":
-            values[name] = _check_date(name, value)
+            values[name] = _check_monday(name, value)
         elif name == "shocks":
             values[name] = _check_events(name, value, SHOCK_FIELDS, needs_end=True)
         elif name == "programmes":

@@ -56,6 +56,8 @@ def draw_attributes(actors: Table, interest: np.ndarray, rows: np.ndarray, param
     actors.found_propensity[rows] = np.clip(_beta(u, 0.2, 5.0) * prof[:, 2], 0.0, 1.0)
     u = uniforms(streams["actor.competence@1"], 0, keys, 0)
     actors.competence[rows] = _beta(u, 0.6, 10.0)
+    u = uniforms(streams["actor.voice@1"], 0, keys, 0)
+    actors.voice[rows] = np.exp(params["voice_spread"] * special.ndtri(u))
     u = uniforms(streams["actor.need@1"], 0, keys, 0)
     actors.need_base[rows] = _beta(u, params["need_baseline"], 5.0)
     actors.need[rows] = actors.need_base[rows]
@@ -113,9 +115,10 @@ def ties(actors: Table, params: dict, streams: dict) -> tuple[np.ndarray, np.nda
 
 
 @njit(cache=True)
-def _fill_members(ckey, sizes, pool_ptr, pool_rows, pool_of, coll, engagement, since,
-                  propensity, stream, first_row):
-    """Recruit each collective's initial members by keyed probing of its pool."""
+def _fill_members(ckey, sizes, ccat, pool_ptr, pool_rows, pool_of, category, coll, engagement,
+                  since, propensity, stream, first_row):
+    """Recruit each collective's initial members by keyed probing of its pool (only actors
+    of its category, for a categorical collective)."""
     m = coll.shape[1]
     animators = np.full(sizes.shape[0], -1, dtype=np.int32)
     for c in range(sizes.shape[0]):
@@ -129,6 +132,8 @@ def _fill_members(ckey, sizes, pool_ptr, pool_rows, pool_of, coll, engagement, s
                 break
             u = uniform(stream, 0, ckey[c], np.uint64(0), k)
             a = pool_rows[pool_ptr[p] + int(u * size_pool)]
+            if ccat[c] >= 0 and category[a] != ccat[c]:
+                continue
             free = -1
             member = False
             for s in range(m):
@@ -190,9 +195,9 @@ def preexisting_collectives(actors: Table, slots: Table, colls: Table, params: d
                        np.where(thematic, n_estab + n_terr * n_cat + territory,
                                 n_estab + territory.astype(np.int64) * n_cat
                                 + np.maximum(category, 0))).astype(np.int64)
-    animators = _fill_members(key, size, pool_ptr, pool_rows, pool_of, slots.coll,
-                              slots.engagement, slots.since, actors.propensity,
-                              streams["collective.preexisting_member@1"], 0)
+    animators = _fill_members(key, size, category, pool_ptr, pool_rows, pool_of,
+                              actors.category, slots.coll, slots.engagement, slots.since,
+                              actors.propensity, streams["collective.preexisting_member@1"], 0)
     colls.grow(max(2 * n_c, 64))
     rows = slice(0, n_c)
     colls.key[rows] = key

@@ -25,16 +25,23 @@ def popcount(mask):
 
 
 @njit(cache=True)
-def time_multiplier(kn, env_time, holiday, peak, ill):
-    """Share of the time budget usable this week (calendar, shock, personal contingency)."""
+def time_multiplier(kn, env_time, peak, ill):
+    """Share of the time budget usable this week (workload peak, shock, personal contingency).
+
+    Holidays are not here: they slow every collective down (see ``holiday_factor``) without
+    putting members under time pressure."""
     m = env_time
-    if holiday:
-        m *= kn.holiday_time
     if peak:
         m *= kn.peak_time
     if ill:
         m *= kn.illness_time
     return m
+
+
+@njit(cache=True)
+def holiday_factor(kn, holiday):
+    """Share of its usual hours a membership gets during school holidays."""
+    return kn.holiday_time if holiday else 1.0
 
 
 @njit(cache=True)
@@ -76,8 +83,15 @@ def efficacy_target(kn, competence, env_loss, support, knowledge):
 
 
 @njit(cache=True)
-def contribution_probability(kn, hours):
-    return 1.0 - math.exp(-kn.contribution_rate * hours)
+def contribution_probability(kn, voice, hours):
+    """Posting as a Poisson process whose rate is the member's voice times the hours given."""
+    return 1.0 - math.exp(-kn.contribution_rate * voice * hours)
+
+
+@njit(cache=True)
+def animator_voice(kn, supported):
+    """Animators post more (regular meetings, news); supported animators twice as much more."""
+    return 1.0 + kn.animator_activity * (2.0 if supported else 1.0)
 
 
 @njit(cache=True)
@@ -103,14 +117,22 @@ def interest_match(interest_row, problem):
 
 
 @njit(cache=True)
-def knowledge_benefit(kn, activity, match, category_mask):
-    return kn.weight_knowledge * liveliness(kn, activity) * match * complementarity(
-        kn, category_mask)
+def crowding(kn, size):
+    """Share of a collective's exchanges that reach one member: falls as the group grows
+    (lower signal-to-noise, unanswered posts), halving at ``group_scale`` members."""
+    return kn.group_scale / (kn.group_scale + size)
 
 
 @njit(cache=True)
-def support_benefit(kn, need, other_contributors):
-    return kn.weight_support * need * min(1.0, other_contributors / kn.support_scale)
+def knowledge_benefit(kn, activity, match, category_mask, size):
+    return kn.weight_knowledge * liveliness(kn, activity) * match * complementarity(
+        kn, category_mask) * crowding(kn, size)
+
+
+@njit(cache=True)
+def support_benefit(kn, need, other_contributors, size):
+    return kn.weight_support * need * min(1.0, other_contributors / kn.support_scale) * \
+        crowding(kn, size)
 
 
 @njit(cache=True)
@@ -145,12 +167,12 @@ def leave_hazard(kn, satisfaction, committed, available):
 
 
 @njit(cache=True)
-def expected_benefit(kn, activity, match, category_mask, own_category, need, contributors,
+def expected_benefit(kn, activity, match, category_mask, own_category, need, contributors, size,
                      has_animator, supported, propensity, available):
     """What a searching actor expects from joining, net of the time it would cost."""
     mask = category_mask | (1 << own_category)
-    b = knowledge_benefit(kn, activity, match, mask)
-    b += support_benefit(kn, need, contributors)
+    b = knowledge_benefit(kn, activity, match, mask, size + 1)
+    b += support_benefit(kn, need, contributors, size + 1)
     b += kn.recognition * propensity
     if has_animator:
         b += reply_probability(kn, supported) * kn.welcome_bonus
