@@ -82,8 +82,8 @@ def build_environment(params: dict, n_weeks: int) -> Environment:
     for shock in params["shocks"]:
         w0 = max(week_of(start, shock["start"]), 0)
         w1 = min(max(week_of(start, shock["end"]), w0 + 1), n_weeks)
-        if w0 >= n_weeks or week_of(start, shock["end"]) <= 0:
-            continue
+        if w0 >= n_weeks or shock["end"] <= start:
+            continue  # the run starts after the shock ended
         span = slice(w0, w1)
         env.need[span] += shock["need"]
         env.anxiety[span] += shock["anxiety"]
@@ -108,7 +108,7 @@ def event_markers(params: dict, n_weeks: int) -> list[tuple[int, int, str]]:
     marks = []
     for shock in params["shocks"]:
         w0, w1 = week_of(start, shock["start"]), week_of(start, shock["end"])
-        if w1 >= 0 and w0 < n_weeks:
+        if shock["end"] > start and w0 < n_weeks:
             marks.append((max(w0, 0), min(w1, n_weeks), shock["label"]))
     for prog in params["programmes"]:
         w = week_of(start, prog["start"])

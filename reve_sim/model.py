@@ -342,7 +342,7 @@ class ReveModel(mesa.Model):
         t = a.territory[leavers]
         a.establishment[leavers] = first[t] + (u * np.maximum(count[t], 1)).astype(np.int64)
         self.mobility_log.append({"week": w, "teachers": int(teachers.size),
-                                  "moved": int(movers.size), "left": int(leavers.size)})
+                                  "moved": int(changed.sum()), "left": int(leavers.size)})
         self._index_establishments()
 
     def _drop_absent_animators(self) -> None:

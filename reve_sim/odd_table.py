@@ -129,7 +129,7 @@ def parameter_tables() -> str:
     parts.append(md_table(header, [
         ("`category_shares`", shares, "each in [0, 1], summing to 1", "share",
          "Population mix: share of each actor category (table below).", "assumption"),
-        ("`start_date`", DEFAULT_START_DATE, "any ISO date", "date",
+        ("`start_date`", DEFAULT_START_DATE, "an ISO date that is a Monday", "date",
          "Monday of week 0; anchors the school calendar and the scenario dates.",
          "design choice (a rentrée Monday)"),
         ("`shocks`", "none", "see section 6", "events",

@@ -761,6 +761,7 @@ class ReferenceModel(mesa.Model):
                 leavers.append(a)
             elif uniform(st["mobility.move@1"], w, a.key, U0, 0) < p_move:
                 movers.append(a)
+        moved = 0
         for a in movers:
             # another establishment of the same territory (if there is another)
             old, first, count = a.establishment, self.estab_first[a.territory], \
@@ -771,6 +772,7 @@ class ReferenceModel(mesa.Model):
                 a.establishment = first + (old - first + shift) % count
             if a.establishment == old:
                 continue  # no other school to go to: the teacher stays, memberships too
+            moved += 1
             for ms in list(a.memberships):
                 if ms.collective.establishment >= 0 and ms.collective.establishment == old:
                     self._end(ms, END_MOBILITY, w)
@@ -782,7 +784,7 @@ class ReferenceModel(mesa.Model):
         for c in self.collectives:  # an animator who lost the collective stops animating it
             if c.animator >= 0 and not self.people[c.animator].is_member(c):
                 c.animator = -1
-        self.mobility_log.append({"week": w, "teachers": len(teachers), "moved": len(movers),
+        self.mobility_log.append({"week": w, "teachers": len(teachers), "moved": moved,
                                   "left": len(leavers)})
         self._index_staff()
 
