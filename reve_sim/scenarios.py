@@ -1,0 +1,70 @@
+"""Named prospective scenarios, stored as YAML files in ``configs/scenario/``.
+
+A scenario sets levers, other parameters and timed events (shocks, programme calls); it may
+``extends`` another scenario, whose events it keeps and whose levers and parameters it
+overrides. The same files are the Hydra config group ``scenario`` of the command line and the
+scenario menu of the workshop app.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import yaml
+
+from .parameters import PARAMETERS, ParameterError, validate
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "configs" / "scenario"
+FIELDS = {"name", "title_en", "title_fr", "question", "weeks", "levers", "parameters",
+          "shocks", "programmes", "extends"}
+
+
+def names() -> list[str]:
+    """Names of the shipped scenarios."""
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+
+
+def load(name: str) -> dict:
+    """The scenario's definition with ``extends`` resolved (raises ParameterError)."""
+    path = SCENARIO_DIR / f"{name}.yaml"
+    if not path.is_file():
+        close = difflib.get_close_matches(name, names(), n=1)
+        hint = f" Did you mean '{close[0]}'?" if close else ""
+        raise ParameterError(f"Unknown scenario {name!r}.{hint} "
+                             f"Valid scenarios: {', '.join(names())}.")
+    spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return resolve(spec)
+
+
+def resolve(spec: dict) -> dict:
+    """Check a scenario mapping and merge the scenario it extends."""
+    unknown = set(spec) - FIELDS
+    if unknown:
+        raise ParameterError(f"Scenario {spec.get('name', '?')!r} has unknown field(s) "
+                             f"{sorted(unknown)}; allowed: {sorted(FIELDS)}.")
+    spec = {"levers": {}, "parameters": {}, "shocks": [], "programmes": [], **spec}
+    levers = [n for n, p in PARAMETERS.items() if p.group == "lever"]
+    for key in spec["levers"] or {}:
+        if key not in levers:
+            close = difflib.get_close_matches(key, levers, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise ParameterError(f"Scenario {spec.get('name', '?')!r}: {key!r} is not a lever."
+                                 f"{hint} Levers: {', '.join(levers)}; put other parameters "
+                                 "under 'parameters'.")
+    base_name = spec.pop("extends", None)
+    if base_name:
+        base = load(base_name)
+        spec["levers"] = {**base["levers"], **(spec["levers"] or {})}
+        spec["parameters"] = {**base["parameters"], **(spec["parameters"] or {})}
+        spec["shocks"] = list(base["shocks"]) + list(spec["shocks"] or [])
+        spec["programmes"] = list(base["programmes"]) + list(spec["programmes"] or [])
+    return spec
+
+
+def model_parameters(name: str, **overrides) -> dict:
+    """Validated model parameters of a scenario, with optional overrides on top."""
+    spec = load(name)
+    params = {**spec["levers"], **spec["parameters"], "shocks": spec["shocks"],
+              "programmes": spec["programmes"], **overrides}
+    return validate(params)
