@@ -31,18 +31,103 @@ def group_index(group, n_groups):
 
 
 @njit(cache=True)
-def slot_index(coll, n_collectives):
-    """CSR of membership slots by collective: flat slot ids ``actor * M + slot``."""
-    return group_index(coll.ravel(), n_collectives)
-
-
-def undirected_csr(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Symmetric, de-duplicated adjacency without self-loops, neighbours sorted."""
-    a = np.concatenate([src, dst]).astype(np.int64)
-    b = np.concatenate([dst, src]).astype(np.int64)
-    keep = a != b
-    pairs = np.unique(a[keep] * n + b[keep])
-    rows, cols = pairs // n, pairs % n
+def undirected_csr(src, dst, n):
+    """Symmetric, de-duplicated adjacency without self-loops, neighbours sorted (linear in the
+    number of edges up to the small per-row sorts)."""
+    deg = np.zeros(n + 1, dtype=np.int64)
+    for e in range(src.shape[0]):
+        if src[e] != dst[e]:
+            deg[src[e] + 1] += 1
+            deg[dst[e] + 1] += 1
+    for i in range(n):
+        deg[i + 1] += deg[i]
+    cols = np.empty(deg[n], dtype=np.int32)
+    fill = deg[:-1].copy()
+    for e in range(src.shape[0]):
+        a, b = src[e], dst[e]
+        if a != b:
+            cols[fill[a]] = b
+            fill[a] += 1
+            cols[fill[b]] = a
+            fill[b] += 1
     ptr = np.zeros(n + 1, dtype=np.int64)
-    ptr[1:] = np.cumsum(np.bincount(rows, minlength=n))
-    return ptr, cols.astype(np.int32)
+    k = 0
+    for i in range(n):
+        row = np.sort(cols[deg[i]:deg[i + 1]])
+        for j in range(row.shape[0]):
+            if j == 0 or row[j] != row[j - 1]:
+                cols[k] = row[j]
+                k += 1
+        ptr[i + 1] = k
+    return ptr, cols[:k].copy()
+
+
+@njit(cache=True)
+def sorted_union(a, b):
+    """Union of two increasing arrays of distinct values, increasing (a linear merge)."""
+    out = np.empty(a.shape[0] + b.shape[0], dtype=np.int64)
+    i = j = k = 0
+    while i < a.shape[0] or j < b.shape[0]:
+        if j >= b.shape[0] or (i < a.shape[0] and a[i] < b[j]):
+            out[k] = a[i]
+            i += 1
+        elif i >= a.shape[0] or b[j] < a[i]:
+            out[k] = b[j]
+            j += 1
+        else:
+            out[k] = a[i]
+            i += 1
+            j += 1
+        k += 1
+    return out[:k].copy()
+
+
+@njit(cache=True)
+def member_rows(coll):
+    """Rows of the actors holding at least one membership, increasing: the membership
+    kernels visit only these (a minority of actors at large sizes)."""
+    n, m = coll.shape
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        for s in range(m):
+            if coll[i, s] >= 0:
+                out[k] = i
+                k += 1
+                break
+    return out[:k].copy()
+
+
+@njit(cache=True)
+def marked_slots(rows, flag):
+    """(row, slot) of the slots flagged non-zero among ``rows``, in row order; flags are
+    cleared."""
+    m = flag.shape[1]
+    out_r = np.empty(rows.shape[0] * m, dtype=np.int64)
+    out_s = np.empty(rows.shape[0] * m, dtype=np.int64)
+    k = 0
+    for i in rows:
+        for s in range(m):
+            if flag[i, s]:
+                out_r[k] = i
+                out_s[k] = s
+                flag[i, s] = 0
+                k += 1
+    return out_r[:k].copy(), out_s[:k].copy()
+
+
+@njit(cache=True)
+def slots_in(rows, coll, died, week):
+    """(row, slot) of the memberships, among ``rows``, of collectives that died in ``week``."""
+    m = coll.shape[1]
+    out_r = np.empty(rows.shape[0] * m, dtype=np.int64)
+    out_s = np.empty(rows.shape[0] * m, dtype=np.int64)
+    k = 0
+    for i in rows:
+        for s in range(m):
+            c = coll[i, s]
+            if c >= 0 and died[c] == week:
+                out_r[k] = i
+                out_s[k] = s
+                k += 1
+    return out_r[:k].copy(), out_s[:k].copy()

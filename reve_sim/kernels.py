@@ -69,12 +69,16 @@ def wellbeing(kn, env_need, env_anxiety, env_loss, need_base, need, anxiety, eff
 # --- 3. interaction ---------------------------------------------------------------------
 
 @njit(parallel=True, cache=True)
-def give_time(week, kn, holiday, st_contribute, key, ckey, voice, available, committed, coll,
-              engagement, hours, contribution, total_contribution, animator, supported):
-    """Hours each member gives (never above the hours available) and who contributes."""
-    n, m = coll.shape
+def give_time(week, kn, holiday, st_contribute, rows, key, ckey, voice, available, committed,
+              coll, engagement, hours, contribution, total_contribution, animator, supported):
+    """Hours each member gives (never above the hours available) and who contributes.
+
+    ``rows`` must include every actor holding a membership now or at the previous call (so
+    that actors who lost their last membership get their per-week fields reset)."""
+    m = coll.shape[1]
     slow = rules.holiday_factor(kn, holiday)
-    for i in prange(n):
+    for j in prange(rows.shape[0]):
+        i = rows[j]
         asked = 0.0
         for s in range(m):
             if coll[i, s] >= 0:
@@ -102,46 +106,56 @@ def give_time(week, kn, holiday, st_contribute, key, ckey, voice, available, com
                 contribution[i, s] = 0.0
 
 
-@njit(parallel=True, cache=True)
-def collective_activity(kn, ptr, members, m, category, engagement, contribution, status,
-                        activity, n_members, n_contributors, category_mask, mean_engagement,
-                        knowledge, knowledge_added, n_used):
-    """Sum members' contributions per collective, in member order; grow knowledge stocks."""
-    for c in prange(n_used):
+@njit(cache=True)
+def tally_collectives(kn, rows, coll, category, engagement, contribution, status, activity,
+                      n_members, n_contributors, category_mask, mean_engagement, knowledge,
+                      knowledge_added, value, n_used):
+    """Sum members' contributions per collective, visiting memberships in (actor row, slot)
+    order — one fixed order, so sums are bit-reproducible; then grow knowledge stocks and
+    price what each collective offers (``rules.collective_value``). Records of dissolved
+    collectives stay as they were when they dissolved."""
+    for c in range(n_used):
         knowledge_added[c] = 0.0
         if status[c] != ACTIVE and status[c] != DORMANT:
             continue
-        act = 0.0
-        eng = 0.0
-        nc = 0
-        mask = 0
-        for j in range(ptr[c], ptr[c + 1]):
-            a = members[j] // m
-            s = members[j] % m
-            act += contribution[a, s]
-            eng += engagement[a, s]
-            if contribution[a, s] > 0.0:
-                nc += 1
-            mask |= 1 << category[a]
-        size = ptr[c + 1] - ptr[c]
-        activity[c] = act
-        n_members[c] = size
-        n_contributors[c] = nc
-        category_mask[c] = mask
-        mean_engagement[c] = eng / size if size > 0 else 0.0
-        added = kn.knowledge_rate * act * rules.complementarity(kn, mask)
+        activity[c] = 0.0
+        mean_engagement[c] = 0.0
+        n_members[c] = 0
+        n_contributors[c] = 0
+        category_mask[c] = 0
+    m = coll.shape[1]
+    for i in rows:
+        for s in range(m):
+            c = coll[i, s]
+            if c < 0:
+                continue
+            activity[c] += contribution[i, s]
+            mean_engagement[c] += engagement[i, s]
+            n_members[c] += 1
+            if contribution[i, s] > 0.0:
+                n_contributors[c] += 1
+            category_mask[c] |= 1 << category[i]
+    for c in range(n_used):
+        if status[c] != ACTIVE and status[c] != DORMANT:
+            continue
+        size = n_members[c]
+        mean_engagement[c] = mean_engagement[c] / size if size > 0 else 0.0
+        added = kn.knowledge_rate * activity[c] * rules.complementarity(kn, category_mask[c])
         knowledge_added[c] = added
         knowledge[c] = knowledge[c] * (1.0 - kn.knowledge_decay) + added
+        value[c] = rules.collective_value(kn, activity[c], category_mask[c], size)
 
 
 @njit(parallel=True, cache=True)
-def member_benefits(week, kn, holiday, st_welcome, key, ckey, interest, need, propensity,
+def member_benefits(week, kn, holiday, st_welcome, rows, key, ckey, interest, need, propensity,
                     available, coll, engagement, satisfaction, since, hours, contribution,
-                    welcomed, problem, activity, n_members, n_contributors, category_mask,
-                    animator, supported, support, knowledge):
-    """Each member's benefit, cost and satisfaction; engagement adjusts (not in holidays)."""
-    n, m = coll.shape
-    for i in prange(n):
+                    welcomed, problem, value, n_members, n_contributors, animator, supported,
+                    support, knowledge):
+    """Each member's benefit, cost and satisfaction; engagement adjusts (not in holidays).
+    ``rows`` as for ``give_time``."""
+    m = coll.shape[1]
+    for j in prange(rows.shape[0]):
+        i = rows[j]
         sup = 0.0
         kno = 0.0
         for s in range(m):
@@ -149,7 +163,7 @@ def member_benefits(week, kn, holiday, st_welcome, key, ckey, interest, need, pr
             if c < 0:
                 continue
             match = rules.interest_match(interest[i], problem[c])
-            bk = rules.knowledge_benefit(kn, activity[c], match, category_mask[c], n_members[c])
+            bk = value[c] * match  # = rules.knowledge_benefit for this collective
             own = 1 if contribution[i, s] > 0.0 else 0
             bs = rules.support_benefit(kn, need[i], n_contributors[c] - own, n_members[c])
             net = bk + bs + kn.recognition * own
@@ -177,10 +191,12 @@ def member_benefits(week, kn, holiday, st_welcome, key, ckey, interest, need, pr
 # --- 4. leaving -------------------------------------------------------------------------
 
 @njit(parallel=True, cache=True)
-def leaving(week, kn, st_leave, key, ckey, coll, satisfaction, committed, available, ended):
+def leaving(week, kn, st_leave, rows, key, ckey, coll, satisfaction, committed, available,
+            ended):
     """Mark memberships that end this week by the actor's choice (``ended`` = 1)."""
-    n, m = coll.shape
-    for i in prange(n):
+    m = coll.shape[1]
+    for j in prange(rows.shape[0]):
+        i = rows[j]
         for s in range(m):
             c = coll[i, s]
             if c < 0:
@@ -487,32 +503,47 @@ def found_collectives(week, kn, in_person, st_found_coll, founder, key, category
 
 # --- 7. lifecycle -----------------------------------------------------------------------
 
+@njit(cache=True)
+def tally_members(kn, rows, coll, category, engagement, status, n_members, category_mask,
+                  successor, successor_engagement, n_used):
+    """Head count, category mix and would-be animator (the first most engaged member, if
+    engaged enough) of each collective, in (actor row, slot) order."""
+    for c in range(n_used):
+        successor[c] = -1
+        if status[c] != ACTIVE and status[c] != DORMANT:
+            continue
+        n_members[c] = 0
+        category_mask[c] = 0
+        successor_engagement[c] = kn.takeover_engagement
+    m = coll.shape[1]
+    for i in rows:
+        for s in range(m):
+            c = coll[i, s]
+            if c < 0:
+                continue
+            n_members[c] += 1
+            category_mask[c] |= 1 << category[i]
+            e = engagement[i, s]
+            if e >= successor_engagement[c] and (successor[c] < 0 or e > successor_engagement[c]):
+                successor[c] = i
+                successor_engagement[c] = e
+
+
 @njit(parallel=True, cache=True)
-def lifecycle(week, kn, holiday, st_takeover, st_renewal, ptr, members, m, category, coll,
-              engagement, ckey, status, animator, supported, funding, funding_end, activity,
-              n_members, category_mask, mean_engagement, born, died, quiet_weeks,
-              dormant_since, n_used):
-    """Member counts, animator succession, funding end, dormancy and dissolution."""
+def lifecycle(week, kn, holiday, st_takeover, st_renewal, coll, ckey, status, animator,
+              funding, funding_end, activity, n_members, mean_engagement, born, died,
+              quiet_weeks, dormant_since, successor, n_used):
+    """Animator succession, funding end, dormancy and dissolution."""
     for c in prange(n_used):
         if status[c] != ACTIVE and status[c] != DORMANT:
             continue
-        size = ptr[c + 1] - ptr[c]
-        n_members[c] = size
-        mask = 0
-        for j in range(ptr[c], ptr[c + 1]):
-            mask |= 1 << category[members[j] // m]
-        category_mask[c] = mask
+        size = n_members[c]
         a = animator[c]
         if a >= 0 and not is_member(coll, a, c):
             animator[c] = -1
         if animator[c] < 0 and size > 0 and \
                 uniform(st_takeover, week, ckey[c], U0, 0) < kn.takeover:
-            best, best_eng = -1, kn.takeover_engagement
-            for j in range(ptr[c], ptr[c + 1]):
-                e = engagement[members[j] // m, members[j] % m]
-                if e >= best_eng and (best < 0 or e > best_eng):
-                    best, best_eng = members[j] // m, e
-            animator[c] = best
+            animator[c] = successor[c]
         dissolve = False
         if funding_end[c] == week:
             if uniform(st_renewal, week, ckey[c], U0, 0) < kn.funding_renewal:
@@ -544,23 +575,25 @@ def lifecycle(week, kn, holiday, st_takeover, st_renewal, ptr, members, m, categ
 
 # --- 8. spillover -----------------------------------------------------------------------
 
-@njit(parallel=True, cache=True)
-def spillover(kn, ptr, members, m, coll, status, knowledge, n_used):
-    """Boundary spanners carry knowledge from richer to poorer active collectives."""
+@njit(cache=True)
+def spillover(kn, rows, coll, status, knowledge, n_members, n_used):
+    """Boundary spanners carry knowledge from richer to poorer active collectives; gaps are
+    summed in (actor row, slot) order."""
     old = knowledge[:n_used].copy()
-    for c in prange(n_used):
-        if status[c] != ACTIVE:
-            continue
-        inflow = 0.0
-        for j in range(ptr[c], ptr[c + 1]):
-            a = members[j] // m
-            for s in range(m):
-                c2 = coll[a, s]
+    inflow = np.zeros(n_used)
+    m = coll.shape[1]
+    for a in rows:
+        for s in range(m):
+            c = coll[a, s]
+            if c < 0 or status[c] != ACTIVE:
+                continue
+            for s2 in range(m):
+                c2 = coll[a, s2]
                 if c2 >= 0 and c2 != c and status[c2] == ACTIVE and old[c2] > old[c]:
-                    inflow += old[c2] - old[c]
-        size = ptr[c + 1] - ptr[c]
-        if size > 0:
-            knowledge[c] = old[c] + kn.spillover * inflow / size
+                    inflow[c] += old[c2] - old[c]
+    for c in range(n_used):
+        if status[c] == ACTIVE and n_members[c] > 0:
+            knowledge[c] = old[c] + kn.spillover * inflow[c] / n_members[c]
 
 
 # --- 6b. programme calls ----------------------------------------------------------------

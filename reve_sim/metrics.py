@@ -12,6 +12,7 @@ import numpy as np
 from numba import njit
 from scipy import stats
 
+from .index import member_rows
 from .parameters import CATEGORIES
 from .rules import popcount
 from .state import ACTIVE, DORMANT, ORIGINS, PREEXISTING
@@ -62,16 +63,17 @@ def _find(parent, x):
 
 
 @njit(cache=True)
-def ecosystems(coll, status, problem, category_mask, n_used, min_collectives, min_categories):
+def ecosystems(rows, coll, status, problem, category_mask, n_used, min_collectives,
+               min_categories):
     """Innovation ecosystems: connected sets of active collectives sharing a focal problem,
     linked by boundary spanners (members of several), with enough collectives and categories.
 
     Returns (number of ecosystems, collectives and categories of the largest, spanners).
     """
-    n, m = coll.shape
+    m = coll.shape[1]
     parent = np.arange(n_used)
     spanners = 0
-    for a in range(n):
+    for a in rows:
         k = 0
         for s1 in range(m):
             c1 = coll[a, s1]
@@ -104,17 +106,18 @@ def ecosystems(coll, status, problem, category_mask, n_used, min_collectives, mi
 
 
 @njit(cache=True)
-def actor_metrics(coll, engagement, contribution, total_contribution, status, category,
+def actor_metrics(rows, coll, engagement, contribution, total_contribution, status, category,
                   efficacy, n_categories):
     """Engaged actors by category, efficacy of networked vs isolated actors, and the
-    contribution records of current memberships of living collectives."""
+    contribution records of current memberships of living collectives (``rows``: the actors
+    holding a membership, increasing)."""
     n, m = coll.shape
     engaged = np.zeros(n_categories, dtype=np.int64)
-    eff_net, n_net, eff_iso, n_iso = 0.0, 0, 0.0, 0
+    eff_net, n_net = 0.0, 0
     memberships, contributing, ever = 0, 0, 0
     eng_sum = 0.0
-    totals = np.empty(n * m, dtype=np.float64)
-    for i in range(n):
+    totals = np.empty(rows.shape[0] * m, dtype=np.float64)
+    for i in rows:
         networked = False
         for s in range(m):
             c = coll[i, s]
@@ -132,10 +135,12 @@ def actor_metrics(coll, engagement, contribution, total_contribution, status, ca
             engaged[category[i]] += 1
             eff_net += efficacy[i]
             n_net += 1
-        else:
-            eff_iso += efficacy[i]
-            n_iso += 1
-    return (engaged, eff_net / n_net if n_net else np.nan, eff_iso / n_iso if n_iso else np.nan,
+    eff_all = 0.0
+    for i in range(n):
+        eff_all += efficacy[i]
+    n_iso = n - n_net
+    eff_iso = (eff_all - eff_net) / n_iso if n_iso else np.nan
+    return (engaged, eff_net / n_net if n_net else np.nan, eff_iso,
             memberships, contributing, ever, eng_sum, totals[:memberships])
 
 
@@ -145,14 +150,15 @@ def weekly_row(state, params: dict, w: int, joins: int, exits: int) -> list[floa
     the reference implementation, so both observe with the same reductions."""
     coll, status = state["slot.coll"], state["collective.status"]
     category_mask, n_members = state["collective.category_mask"], state["collective.n_members"]
+    rows = member_rows(coll)
     active = status == ACTIVE
     dormant = status == DORMANT
     engaged, eff_net, eff_iso, memberships, contributing, ever, eng_sum, totals = \
-        actor_metrics(coll, state["slot.engagement"], state["slot.contribution"],
+        actor_metrics(rows, coll, state["slot.engagement"], state["slot.contribution"],
                       state["slot.total_contribution"], status, state["actor.category"],
                       state["actor.efficacy"], len(CATEGORIES))
     n_eco, eco_n, eco_cat, spanners = ecosystems(
-        coll, status, state["collective.problem"], category_mask, status.shape[0],
+        rows, coll, status, state["collective.problem"], category_mask, status.shape[0],
         params["eco_min_collectives"], params["eco_min_categories"])
     gini, top1 = inequality(totals)
     sizes = n_members[active]

@@ -18,12 +18,12 @@ import pandas as pd
 
 from . import kernels
 from .calendar import build_environment, week_start
-from .index import group_index, slot_index
+from .index import group_index, marked_slots, member_rows, slots_in, sorted_union
 from .keyed_random import decision_streams, derived_key, uniforms
 from .metrics import WEEKLY_METRICS, summarise, weekly_row
 from .parameters import CATEGORIES, PARAMETERS, ParameterError, validate
 from .population import TEACHER, build_population, draw_attributes
-from .state import ACTIVE, DISSOLVED, END_DISSOLVED, END_LEFT, END_MOBILITY
+from .state import ACTIVE, END_DISSOLVED, END_LEFT, END_MOBILITY
 
 Knobs = namedtuple("Knobs", list(PARAMETERS))
 """All scalar parameters as one float64 tuple, the form the kernels take."""
@@ -105,6 +105,7 @@ class ReveModel(mesa.Model):
         self._founder = np.zeros(self.n_actors, dtype=np.bool_)
         self._joins = 0
         self._exits = 0
+        self._member_rows = np.zeros(0, dtype=np.int64)  # actors in a collective last week
         self.mobility_log: list[dict] = []
         self.phase_seconds = {name: 0.0 for name, _, _ in self.PLAN}
         self._views: dict[tuple[str, int], mesa.Agent] = {}
@@ -161,28 +162,31 @@ class ReveModel(mesa.Model):
     def _interaction(self, w: int) -> None:
         env, holiday, _ = self._env(w)
         a, s, c = self.actors, self.slots, self.collectives
-        kernels.give_time(w, self.kn, holiday, self.streams["membership.contribute@1"], a.key,
-                          c.key, a.voice, a.available, a.committed, s.coll, s.engagement,
-                          s.hours, s.contribution, s.total_contribution, c.animator, c.supported)
-        ptr, members = slot_index(s.coll, self.n_used)
-        kernels.collective_activity(self.kn, ptr, members, self.m, a.category, s.engagement,
-                                    s.contribution, c.status, c.activity, c.n_members,
-                                    c.n_contributors, c.category_mask, c.mean_engagement,
-                                    c.knowledge, c.knowledge_added, self.n_used)
+        rows = member_rows(s.coll)
+        self._visit = sorted_union(rows, self._member_rows)
+        self._member_rows = rows
+        kernels.give_time(w, self.kn, holiday, self.streams["membership.contribute@1"],
+                          self._visit, a.key, c.key, a.voice, a.available, a.committed, s.coll,
+                          s.engagement, s.hours, s.contribution, s.total_contribution,
+                          c.animator, c.supported)
+        kernels.tally_collectives(self.kn, rows, s.coll, a.category, s.engagement, s.contribution,
+                                  c.status, c.activity, c.n_members, c.n_contributors,
+                                  c.category_mask, c.mean_engagement, c.knowledge,
+                                  c.knowledge_added, c.value, self.n_used)
         kernels.member_benefits(w, self.kn, holiday, self.streams["membership.welcome@1"],
-                                a.key, c.key, self.interest, a.need, a.propensity, a.available,
-                                s.coll, s.engagement, s.satisfaction, s.since, s.hours,
-                                s.contribution, s.welcomed, c.problem, c.activity, c.n_members,
-                                c.n_contributors, c.category_mask, c.animator, c.supported,
-                                a.support, a.knowledge)
+                                self._visit, a.key, c.key, self.interest, a.need,
+                                a.propensity, a.available, s.coll, s.engagement,
+                                s.satisfaction, s.since, s.hours, s.contribution, s.welcomed,
+                                c.problem, c.value, c.n_members, c.n_contributors, c.animator,
+                                c.supported, a.support, a.knowledge)
 
     def _leaving(self, w: int) -> None:
         a, s = self.actors, self.slots
-        self._ended[:] = 0
-        kernels.leaving(w, self.kn, self.streams["membership.leave@1"], a.key,
+        kernels.leaving(w, self.kn, self.streams["membership.leave@1"], self._member_rows, a.key,
                         self.collectives.key, s.coll, s.satisfaction, a.committed, a.available,
                         self._ended)
-        self._exits = self._end_memberships(self._ended.astype(bool), END_LEFT)
+        self._exits = self._end_memberships(*marked_slots(self._member_rows, self._ended),
+                                            END_LEFT)
 
     def _joining(self, w: int) -> None:
         env = self.environment
@@ -239,24 +243,28 @@ class ReveModel(mesa.Model):
     def _lifecycle(self, w: int) -> None:
         _, holiday, _ = self._env(w)
         a, s, c, st = self.actors, self.slots, self.collectives, self.streams
-        self._ptr, self._members = slot_index(s.coll, self.n_used)
+        successor = np.empty(self.n_used, dtype=np.int64)
+        self._lifecycle_rows = member_rows(s.coll)
+        kernels.tally_members(self.kn, self._lifecycle_rows, s.coll, a.category, s.engagement,
+                              c.status, c.n_members, c.category_mask, successor,
+                              np.empty(self.n_used), self.n_used)
         kernels.lifecycle(w, self.kn, holiday, st["animator.takeover@1"], st["funding.renewal@1"],
-                          self._ptr, self._members, self.m, a.category, s.coll, s.engagement,
-                          c.key, c.status, c.animator, c.supported, c.funding, c.funding_end,
-                          c.activity, c.n_members, c.category_mask, c.mean_engagement, c.born,
-                          c.died, c.quiet_weeks, c.dormant_since, self.n_used)
+                          s.coll, c.key, c.status, c.animator, c.funding, c.funding_end,
+                          c.activity, c.n_members, c.mean_engagement, c.born, c.died,
+                          c.quiet_weeks, c.dormant_since, successor, self.n_used)
         used = slice(0, self.n_used)
         newly = (c.first_inactive[used] < 0) & (c.status[used] != ACTIVE)
         c.first_inactive[used][newly] = w
-        dissolved = c.status[used] == DISSOLVED
-        c.n_members[used][dissolved] = 0
-        in_dissolved = (s.coll >= 0) & dissolved[np.maximum(s.coll, 0)]
-        self._end_memberships(in_dissolved, END_DISSOLVED)
+        dissolved = c.died[used] == w
+        if dissolved.any():
+            c.n_members[used][dissolved] = 0
+            self._end_memberships(*slots_in(self._lifecycle_rows, s.coll, c.died, w),
+                                  END_DISSOLVED)
 
     def _spillover(self, w: int) -> None:
         c = self.collectives
-        kernels.spillover(self.kn, self._ptr, self._members, self.m, self.slots.coll, c.status,
-                          c.knowledge, self.n_used)
+        kernels.spillover(self.kn, self._lifecycle_rows, self.slots.coll, c.status,
+                          c.knowledge, c.n_members, self.n_used)
 
     def _metrics(self, w: int) -> None:
         row = weekly_row(self.state_view(), self.params, w, self._joins, self._exits)
@@ -275,10 +283,9 @@ class ReveModel(mesa.Model):
         if need > self.collectives.key.shape[0]:
             self.collectives.grow(max(need, 2 * self.collectives.key.shape[0]))
 
-    def _end_memberships(self, mask: np.ndarray, cause: int) -> int:
-        """Clear the slots in ``mask`` and record their tenure (event if the actor left by
-        choice, censored otherwise). Returns how many ended."""
-        rows, cols = np.nonzero(mask)
+    def _end_memberships(self, rows: np.ndarray, cols: np.ndarray, cause: int) -> int:
+        """Clear the slots (rows[k], cols[k]) and record their tenure (event if the actor left
+        by choice, censored otherwise). Returns how many ended."""
         if rows.size == 0:
             return 0
         s = self.slots
@@ -332,7 +339,7 @@ class ReveModel(mesa.Model):
         changed = (a.establishment[movers] != old[movers])[:, None]
         local[movers] = (sub >= 0) & (cest >= 0) & (cest == old[movers][:, None]) & changed
         local[leavers] = self.slots.coll[leavers] >= 0
-        self._end_memberships(local, END_MOBILITY)
+        self._end_memberships(*np.nonzero(local), END_MOBILITY)
         self._drop_absent_animators()
         # leavers: a newcomer teacher takes the row (new key, new attributes, a school)
         for i in leavers:

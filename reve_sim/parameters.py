@@ -137,9 +137,9 @@ PARAMETERS: dict[str, Param] = {
         _P("hours_per_membership", 1.5, 0.1, 20.0, "h/week", "behaviour",
            "Hours per membership", "Heures par collectif",
            "Hours a fully engaged member gives one collective each week.", "assumption"),
-        _P("propensity_mean", 0.35, 0.01, 0.99, "0-1", "behaviour",
+        _P("propensity_median", 0.35, 0.01, 0.99, "0-1", "behaviour",
            "Engagement propensity", "Propension à s'engager",
-           "Mean of the actors' engagement propensity (Beta, concentration 4).",
+           "Median of the actors' engagement propensity (logit-normal, spread 1).",
            "assumption"),
         _P("contribution_rate", 0.05, 0.0, 10.0, "1/h", "behaviour",
            "Contribution rate", "Taux de contribution",
@@ -151,7 +151,7 @@ PARAMETERS: dict[str, Param] = {
            "domain §4.5: heavy-tailed activity rates with Poisson posting"),
         _P("need_baseline", 0.3, 0.01, 0.99, "0-1", "behaviour",
            "Baseline need for support", "Besoin d'appui de base",
-           "Mean of the actors' personal baseline need (Beta, concentration 5), which need "
+           "Median of the actors' personal baseline need (logit-normal, spread 0.8), which need "
            "relaxes towards outside shocks.", "assumption"),
         _P("need_relaxation", 0.15, 0.0, 1.0, "1/week", "behaviour",
            "Need relaxation", "Relaxation du besoin",

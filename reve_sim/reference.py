@@ -94,6 +94,7 @@ def knob_rules(kn: Knobs) -> SimpleNamespace:
         contribution_probability=bind(rules.contribution_probability, f, f),
         complementarity=bind(rules.complementarity, i),
         knowledge_benefit=bind(rules.knowledge_benefit, f, f, i, i),
+        collective_value=bind(rules.collective_value, f, i, i),
         support_benefit=bind(rules.support_benefit, f, i, i),
         time_cost=bind(rules.time_cost, f, f),
         reply_probability=bind(rules.reply_probability, i),
@@ -421,6 +422,8 @@ class CollectiveAgent(mesa.Agent):
         self.mean_engagement = engagement / len(members) if members else 0.0
         self.knowledge_added = kn.knowledge_rate * activity * self.model.R.complementarity(mask)
         self.knowledge = self.knowledge * (1.0 - kn.knowledge_decay) + self.knowledge_added
+        # what it offers a member whose main interest is its problem (an observed state)
+        self.value = self.model.R.collective_value(activity, mask, len(members))
 
     def live(self, week: int, holiday: bool) -> None:
         """Head count, animator succession, funding end, dormancy and dissolution."""

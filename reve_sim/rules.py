@@ -124,9 +124,15 @@ def crowding(kn, size):
 
 
 @njit(cache=True)
-def knowledge_benefit(kn, activity, match, category_mask, size):
-    return kn.weight_knowledge * liveliness(kn, activity) * match * complementarity(
+def collective_value(kn, activity, category_mask, size):
+    """Knowledge a collective offers a member whose main interest is its problem."""
+    return kn.weight_knowledge * liveliness(kn, activity) * complementarity(
         kn, category_mask) * crowding(kn, size)
+
+
+@njit(cache=True)
+def knowledge_benefit(kn, activity, match, category_mask, size):
+    return collective_value(kn, activity, category_mask, size) * match
 
 
 @njit(cache=True)

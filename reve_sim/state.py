@@ -82,6 +82,8 @@ COLLECTIVE_FIELDS = (
     Field("activity", "f8", 0, "hours contributed by members this week"),
     Field("knowledge", "f8", 0, "knowledge stock"),
     Field("knowledge_added", "f8", 0, "knowledge produced this week"),
+    Field("value", "f8", 0, "knowledge benefit offered this week to a member whose main "
+          "interest is the focal problem"),
     Field("born", "i4", 0, "week of birth (0 for pre-existing)"),
     Field("died", "i4", -1, "week of dissolution, -1 while alive"),
     Field("quiet_weeks", "i4", 0, "consecutive inactive school weeks"),
