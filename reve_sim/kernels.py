@@ -84,16 +84,17 @@ def give_time(week, kn, holiday, st_contribute, rows, key, ckey, voice, availabl
             if coll[i, s] >= 0:
                 asked += engagement[i, s] * kn.hours_per_membership
         committed[i] = asked
+        want = asked * slow  # holidays slow every membership down before the budget caps it
         scale = 1.0
-        if asked > available[i]:
-            scale = available[i] / asked
+        if want > available[i]:
+            scale = available[i] / want
         for s in range(m):
             c = coll[i, s]
             if c < 0:
                 hours[i, s] = 0.0
                 contribution[i, s] = 0.0
                 continue
-            h = engagement[i, s] * kn.hours_per_membership * scale * slow
+            h = engagement[i, s] * kn.hours_per_membership * slow * scale
             hours[i, s] = h
             u = uniform(st_contribute, week, key[i], ckey[c], 0)
             v = voice[i]

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import math
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 CATEGORIES: tuple[str, ...] = (
     "teacher",
@@ -433,10 +436,11 @@ def _check_number(where: str, value: Any, low: float, high: float, integer: bool
             raise ParameterError(
                 f"{where} = {value!r} is not a number; allowed: {low} to {high}."
             ) from None
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.integer
+                                                            | np.floating):
         raise ParameterError(f"{where} = {value!r} is not a number; allowed: {low} to {high}.")
-    if value != value:  # NaN
-        raise ParameterError(f"{where} = nan is not allowed; allowed: {low} to {high}.")
+    if not math.isfinite(value):
+        raise ParameterError(f"{where} = {value!r} is not allowed; allowed: {low} to {high}.")
     if integer and float(value) != int(value):
         raise ParameterError(f"{where} = {value!r} must be a whole number from {low} to {high}.")
     if not low <= value <= high:

@@ -196,10 +196,11 @@ class ActorAgent(mesa.Agent):
         for ms in self.memberships:
             asked += ms.engagement * kn.hours_per_membership
         self.committed = asked
-        scale = self.available / asked if asked > self.available else 1.0
         slow = R.holiday_factor(holiday)
+        want = asked * slow  # holidays slow every membership down before the budget caps it
+        scale = self.available / want if want > self.available else 1.0
         for ms in self.memberships:
-            ms.hours = ms.engagement * kn.hours_per_membership * scale * slow
+            ms.hours = ms.engagement * kn.hours_per_membership * slow * scale
             u = uniform(st["membership.contribute@1"], week, self.key, ms.collective.key, 0)
             voice = self.voice
             if ms.collective.animator == self.row:

@@ -1,0 +1,142 @@
+"""The documented way of using the model: build, run, summary(), weekly()."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from reve_testing import LOCKDOWN, ROOT, model_digest
+
+from reve_sim import ReveModel
+from reve_sim.metrics import WEEKLY_METRICS
+from reve_sim.state import ORIGINS
+
+SUMMARY_KEYS = {
+    "weeks", "seed",
+    *(f"n_collectives_{o}" for o in ORIGINS),
+    *(f"median_lifetime_{o}" for o in ORIGINS),
+    "new_inactive_within_quarter", "ecosystem_weeks", "ecosystem_share", "final_ecosystems",
+    "final_active_collectives", "final_engaged_share", "mean_gini",
+    "retention_quarter", "retention_1y", "retention_2y", "retention_3y",
+    "shock_drop_depth", "shock_recovery_weeks", "shock_join_surge", "shock_efficacy_gap",
+}
+
+
+@pytest.fixture(scope="module")
+def three_years():
+    return ReveModel(seed=1, n_actors=2000).run(156)
+
+
+@pytest.mark.slow
+def test_command_line_snippet_works():
+    code = ("from reve_sim import ReveModel; m = ReveModel(seed=1); m.run(156); "
+            "print(m.summary())")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=600, check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    printed = out.stdout.strip().splitlines()[-1].replace("nan", "None")
+    summary = ast.literal_eval(printed)
+    assert set(summary) == SUMMARY_KEYS
+    assert summary["weeks"] == 156.0 and summary["seed"] == 1.0
+
+
+def test_summary_is_a_plain_dict_of_floats(three_years):
+    s = three_years.summary()
+    assert type(s) is dict
+    assert set(s) == SUMMARY_KEYS
+    for key, value in s.items():
+        assert type(value) is float, (key, type(value))
+    assert s["weeks"] == 156.0 and s["seed"] == 1.0
+    # shares and retentions are probabilities; three years of retention are defined
+    for key in ("ecosystem_share", "final_engaged_share", "retention_quarter",
+                "retention_1y", "retention_2y", "retention_3y"):
+        assert 0.0 <= s[key] <= 1.0, key
+    assert s["retention_quarter"] >= s["retention_1y"] >= s["retention_2y"] >= s["retention_3y"]
+    assert s["n_collectives_preexisting"] == round(
+        three_years.params["preexisting_per_1000"] * three_years.params["network_density"]
+        * 2000 / 1000)
+    assert sum(s[f"n_collectives_{o}"] for o in ORIGINS) == three_years.n_used
+    # no shock in this run: the shock outcomes are undefined
+    for key in ("shock_drop_depth", "shock_recovery_weeks", "shock_join_surge",
+                "shock_efficacy_gap"):
+        assert math.isnan(s[key])
+
+
+def test_weekly_is_one_row_per_week(three_years):
+    w = three_years.weekly()
+    assert isinstance(w, pd.DataFrame)
+    assert len(w) == 156
+    assert list(w.columns) == ["week", "date", "holiday", "shock", *WEEKLY_METRICS]
+    assert np.array_equal(w.week.to_numpy(), np.arange(156))
+    dates = list(w.date)
+    assert dates[0] == dt.date(2019, 9, 2)
+    assert all((b - a).days == 7 for a, b in zip(dates, dates[1:], strict=False))
+    assert all(d.weekday() == 0 for d in dates)
+    # school calendar: Toussaint and summer are holidays, a mid-November week is not
+    holiday = dict(zip(dates, w.holiday, strict=True))
+    assert holiday[dt.date(2019, 10, 21)] and holiday[dt.date(2020, 7, 20)]
+    assert not holiday[dt.date(2019, 11, 18)]
+    assert not w.shock.any()
+    counts = w[["memberships", "active_collectives", "joins", "exits", "engaged_actors"]]
+    assert np.isfinite(counts.to_numpy()).all() and (counts.to_numpy() >= 0).all()
+    engaged = w[[f"engaged_{c}" for c in
+                 ("teacher", "school_leader", "support_staff", "researcher", "edtech",
+                  "association", "local_authority", "family")]].sum(axis=1)
+    assert np.array_equal(engaged.to_numpy(), w.engaged_actors.to_numpy())
+
+
+def test_datacollector_matches_weekly(three_years):
+    df = three_years.datacollector.get_model_vars_dataframe()
+    assert len(df) == 156
+    w = three_years.weekly()
+    for name in ("memberships", "joins", "mean_need"):
+        assert np.array_equal(df[name].to_numpy(), w[name].to_numpy())
+
+
+def test_shock_outcomes_are_defined_when_a_shock_happens():
+    m = ReveModel(seed=2, n_actors=1500, shocks=[LOCKDOWN]).run(40)
+    s = m.summary()
+    w = m.weekly()
+    assert w.shock.sum() == 8
+    assert np.isfinite(s["shock_join_surge"]) and s["shock_join_surge"] > 0
+    assert np.isfinite(s["shock_drop_depth"]) and s["shock_drop_depth"] <= 1.0
+
+
+def test_summary_before_any_step():
+    s = ReveModel(seed=3, n_actors=300).summary()
+    assert set(s) == SUMMARY_KEYS and s["weeks"] == 0.0
+    assert ReveModel(seed=3, n_actors=300).weekly().empty
+
+
+def test_plan_lists_every_phase_once():
+    names = [name for name, _, _ in ReveModel.PLAN]
+    assert len(names) == len(set(names))
+    assert names[0] == "contingencies" and names[-1] == "metrics"
+    m = ReveModel(seed=1, n_actors=300).run(3)
+    assert set(m.phase_seconds) == set(names)
+    assert all(t > 0 for t in m.phase_seconds.values())
+
+
+def test_horizon_is_extended_on_demand(monkeypatch):
+    """Runs longer than the prepared calendar extend it (a short horizon is patched in
+    so that the test is quick) and give the same bits as a long-horizon run."""
+    import reve_sim.model as model_module
+
+    kw = dict(seed=1, n_actors=300, preexisting_per_1000=50.0, shocks=[LOCKDOWN])
+    reference = ReveModel(**kw).run(45)
+    monkeypatch.setattr(model_module, "HORIZON", 12)
+    m = ReveModel(**kw)
+    assert m.environment.n_weeks == 12
+    m.run(45)
+    assert m.environment.n_weeks >= 45
+    assert len(m.weekly()) == 45
+    pd.testing.assert_frame_equal(m.weekly(), reference.weekly())
+    assert model_digest(m) == model_digest(reference)
