@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m reve_sim
+	$(VENV)/bin/reve-sim
 
 test: $(STAMP)
 	$(PY) -m pytest -q

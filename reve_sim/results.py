@@ -13,8 +13,11 @@ import shutil
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import yaml
 
 from .plotting import summary_figure
+
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def _json_safe(value):
@@ -27,8 +30,13 @@ def _json_safe(value):
     return value
 
 
-def write_run(model, target: Path, provenance: dict, title: str, lang: str = "en") -> Path:
-    """Write parameters, provenance, weekly metrics, outcomes and the summary figure."""
+def write_run(model, target: Path, provenance: dict, title: str, lang: str = "en",
+              config: dict | None = None, figures: bool = True) -> Path:
+    """Write parameters, provenance, weekly metrics, outcomes and the summary figure.
+
+    ``config``: the resolved command-line config, written as ``config.yaml``;
+    ``figures=False`` skips the summary figure (it costs seconds; sweeps skip it).
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".{target.name}.partial-{os.getpid()}"
@@ -40,12 +48,17 @@ def write_run(model, target: Path, provenance: dict, title: str, lang: str = "en
         (tmp / "provenance.json").write_text(json.dumps(_json_safe(provenance), indent=2))
         weekly = model.weekly()
         weekly.to_parquet(tmp / "weekly.parquet", index=False)
-        footer = (f"reve-sim {provenance['version']} · commit {provenance['git_commit'][:12]} · "
-                  f"seed {provenance['seed']} · {provenance['created']}")
-        fig = summary_figure(weekly, title, lang=lang, footer=footer)
-        for ext in ("png", "svg"):
-            fig.savefig(tmp / f"summary.{ext}", dpi=150)
-        plt.close(fig)
+        if config is not None:
+            (tmp / "config.yaml").write_text(yaml.dump(
+                _json_safe(config), Dumper=_DUMPER, sort_keys=False, allow_unicode=True))
+        if figures:
+            footer = (f"reve-sim {provenance['version']} · commit "
+                      f"{provenance['git_commit'][:12]} · seed {provenance['seed']} · "
+                      f"{provenance['created']}")
+            fig = summary_figure(weekly, title, lang=lang, footer=footer)
+            for ext in ("png", "svg"):
+                fig.savefig(tmp / f"summary.{ext}", dpi=150)
+            plt.close(fig)
         # written last: its presence marks a complete run
         (tmp / "outcomes.json").write_text(json.dumps(_json_safe(model.summary()), indent=2))
         os.replace(tmp, target)

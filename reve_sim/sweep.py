@@ -1,0 +1,643 @@
+"""Sweeps: many runs, validated up front, sharded over Hydra jobs, resumable.
+
+How a sweep runs (``reve-sim -m ...`` or ``reve-sim experiment=...``):
+
+1. The sweep is expanded like Hydra's basic sweeper (Cartesian product of comma lists,
+   ``range()``, ``glob()``; command-line values replace an experiment's for the same key).
+   Every run's config is composed and validated before anything is launched; one bad value
+   stops the sweep with the run and the message.
+2. The sweep directory is ``<results_dir>/<name>/<timestamp>/``, or ``sweep.dir``. Each sweep
+   has a *fingerprint* (a hash of the identities of its runs: validated parameters, seed,
+   weeks); running the same sweep again finds the most recent directory under
+   ``<results_dir>/<name>/`` with that fingerprint and resumes it (``sweep.resume=false``
+   starts a new one).
+3. Runs whose ``runs/<run>/outcomes.json`` exists are skipped. The others are split into
+   *shards*; each Hydra job runs one shard (never one job per run: a Hydra job costs about
+   0.1 s and 4 files, a SLURM job seconds). Numba kernels are compiled or loaded from the
+   cache once in the launching process, then once per worker process before its runs.
+4. Every run is written atomically (``reve_sim.results.write_run``); a run that raises is
+   recorded in ``failed/<run>.json`` and the shard goes on.
+5. The collect step writes ``runs.parquet`` (one row per run: parameters, seed, outcomes,
+   status) and ``weekly.parquet`` (one row per run and week), then lists failures and the
+   command that retries them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import fcntl
+import hashlib
+import itertools
+import json
+import math
+import os
+import re
+import shlex
+import shutil
+import socket
+import sys
+import threading
+import time
+import traceback
+from collections import OrderedDict
+from pathlib import Path
+
+from .cli import (
+    GROUPS,
+    _key_known,
+    check_overrides,
+    execute,
+    fail,
+    plain_config,
+    run_settings,
+    timestamp,
+    unique_dir,
+    unknown_key_message,
+)
+from .parameters import PARAMETERS, ParameterError
+
+SMALL_RUN_SECONDS = 0.3
+"""Rough single-core time of a run of 2,000 actors over 156 weeks, writing included (used to
+size shards; the time grows a little slower than the number of actors)."""
+
+MAX_SHARDS = 1000
+"""At most this many jobs per sweep (SLURM's default MaxArraySize is 1001)."""
+
+SWEEP_LEVEL = ("name", "results_dir", "quiet", "sweep")
+"""Settings of the sweep as a whole; they cannot vary across its runs."""
+
+
+# --- expansion and validation -------------------------------------------------------------
+
+def _slug(parts: list[str]) -> str:
+    text = ",".join(parts) if parts else "run"
+    text = re.sub(r"[^A-Za-z0-9._=,+\-]", "_", text)
+    if len(text) > 120:
+        text = text[:100] + "-" + hashlib.sha1(text.encode()).hexdigest()[:10]
+    return text
+
+
+def run_identity(settings: dict) -> str:
+    """Hash of what determines a run's results: validated parameters, seed and weeks."""
+    blob = json.dumps({"params": settings["params"], "seed": settings["seed"],
+                       "weeks": settings["weeks"]}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def fingerprint(run_ids) -> str:
+    return hashlib.sha256("\n".join(sorted(run_ids)).encode()).hexdigest()[:12]
+
+
+def assign(conf: dict, key: str, value, add: bool = False) -> None:
+    """Set dotted ``key`` in a plain config; unknown keys are refused (closest suggested)."""
+    parts = key.split(".")
+    node = conf
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise ParameterError(f"{key}: index {part} is out of range.")
+            if last:
+                node[int(part)] = value
+                return
+            node = node[int(part)]
+            continue
+        if not isinstance(node, dict) or (part not in node and not (add and _key_known(key))):
+            raise ParameterError(unknown_key_message(key))
+        if last:
+            node[part] = value
+            return
+        node = node.setdefault(part, {})
+
+
+def _conf_for(run: dict, bases: dict) -> dict:
+    if run.get("conf") is not None:
+        return copy.deepcopy(run["conf"])
+    conf = copy.deepcopy(bases[run["base"]])
+    for key, (value, add) in run["set"].items():
+        assign(conf, key, value, add)
+    return conf
+
+
+class Expansion:
+    """The runs of a sweep, each composed and validated."""
+
+    def __init__(self, overrides: list[str], compose, loader=None):
+        """``compose(list_of_override_strings) -> resolved plain config`` (Hydra);
+        ``loader``: Hydra's config loader, to expand ``glob()``."""
+        from hydra.core.override_parser.overrides_parser import OverridesParser
+
+        self.compose = compose
+        self.loader = loader
+        self._parser = OverridesParser.create()
+        self.axes: OrderedDict[str, list[str]] = OrderedDict()
+        self._parse_axes(overrides)
+        self.swept = [k for k, v in self.axes.items() if len(v) > 1]
+        self.bases: dict[str, dict] = {}
+        self._base_keys: dict[tuple, str] = {}
+        self._parsed: dict[str, object] = {}
+        self.runs: list[dict] = []
+
+    def _parse_axes(self, overrides: list[str]) -> None:
+        from hydra.core.override_parser.overrides_parser import OverridesParser
+
+        parser = OverridesParser.create(config_loader=self.loader)
+        for o in parser.parse_overrides(overrides):
+            key = o.get_key_element()
+            if o.is_hydra_override():
+                raise ParameterError(f"'{o.input_line}': Hydra settings cannot vary across runs.")
+            if o.is_sweep_override():
+                if not o.is_discrete_sweep():
+                    raise ParameterError(f"'{o.input_line}': only lists, range() and glob() "
+                                         "can be swept (no intervals).")
+                values = [f"{key}={v}" for v in o.sweep_string_iterator()]
+                if not values:
+                    raise ParameterError(f"'{o.input_line}' gives no value to sweep over.")
+            else:
+                values = [f"{key}={o.get_value_element_as_str()}"]
+            self.axes.pop(key, None)  # a later value for the same key replaces the earlier
+            self.axes[key] = values
+        for key, values in self.axes.items():
+            if len(values) > 1 and key.lstrip("+~").split(".")[0] in SWEEP_LEVEL:
+                raise ParameterError(f"'{key}' is a setting of the whole sweep; it cannot take "
+                                     f"several values ({len(values)} given).")
+            if len(values) > 1 and key == "experiment":
+                raise ParameterError("Run one experiment at a time: reve-sim experiment=NAME.")
+
+    def _override(self, text: str):
+        if text not in self._parsed:
+            self._parsed[text] = self._parser.parse_override(text)
+        return self._parsed[text]
+
+    def _base(self, group_strs: tuple[str, ...]) -> str:
+        if group_strs not in self._base_keys:
+            key = f"b{len(self._base_keys)}"
+            self.bases[key] = self.compose(list(group_strs))
+            self._base_keys[group_strs] = key
+        return self._base_keys[group_strs]
+
+    def expand(self) -> list[dict]:
+        axes = list(self.axes.items())
+        for combo in itertools.product(*[values for _, values in axes]):
+            self.runs.append(self._run(combo, [k for k, _ in axes]))
+        return self.runs
+
+    def _run(self, combo: tuple[str, ...], keys: list[str]) -> dict:
+        groups, scenario_strs, values = [], [], {}
+        for text in combo:
+            o = self._override(text)
+            name = o.key_or_group
+            if name in GROUPS:
+                groups.append(text)
+            elif o.is_delete():
+                raise ParameterError(f"'{text}': keys cannot be removed.")
+            elif name.startswith("scenario."):
+                scenario_strs.append(text)
+            else:
+                values[name] = (o.value(), o.is_add() or o.is_force_add())
+        label = [t for k, t in zip(keys, combo, strict=True) if k in self.swept]
+        slug = _slug(label)
+        where = " ".join(label) or "the run"
+        try:
+            if scenario_strs:  # they change interpolated values: compose the whole config
+                conf = self.compose(groups + scenario_strs)
+                base = None
+            else:
+                base = self._base(tuple(groups))
+                conf = copy.deepcopy(self.bases[base])
+            for key, (value, add) in values.items():
+                assign(conf, key, value, add)
+            settings = run_settings(conf)
+        except ParameterError as err:
+            raise ParameterError(f"In {where}: {err}") from None
+        if settings["seed"] is None:
+            raise ParameterError(f"In {where}: seed = null draws a random seed; a sweep needs "
+                                 "explicit seeds, e.g. 'seed=range(10)'.")
+        condition = " ".join(t for k, t in zip(keys, combo, strict=True)
+                             if k in self.swept and k != "seed") or "all"
+        return {"run": slug, "run_id": run_identity(settings), "condition": condition,
+                "scenario": settings["scenario"], "seed": settings["seed"],
+                "weeks": settings["weeks"], "n_actors": settings["params"]["n_actors"],
+                "overrides": {k: t.split("=", 1)[1] for k, t in zip(keys, combo, strict=True)
+                              if k in self.swept},
+                "base": base, "set": values, "conf": conf if base is None else None,
+                "lang": conf.get("lang", "en"), "figures": conf.get("figures")}
+
+
+# --- sweep directory, manifest, shards ----------------------------------------------------
+
+def _write_json(path: Path, data) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(json.dumps(data, indent=1, default=str))
+    os.replace(tmp, path)
+
+
+def find_sweep_dir(parent: Path, fp: str) -> Path | None:
+    """The most recent sweep directory under ``parent`` with fingerprint ``fp``."""
+    found = []
+    for manifest in parent.glob("*/sweep.json"):
+        try:
+            data = json.loads(manifest.read_text())
+        except (OSError, ValueError):
+            continue
+        if data.get("fingerprint") == fp:
+            found.append(manifest.parent)
+    return max(found, key=lambda p: p.name) if found else None
+
+
+def complete(run_dir: Path) -> bool:
+    return (run_dir / "outcomes.json").is_file()
+
+
+def stored_run_id(run_dir: Path) -> str | None:
+    try:
+        return json.loads((run_dir / "provenance.json").read_text()).get("run_id")
+    except (OSError, ValueError):
+        return None
+
+
+def launcher_workers(launcher_cfg, n_cpus: int) -> tuple[str, int, int, float]:
+    """(kind, parallel workers, Numba threads per worker, least seconds of work per shard)."""
+    target = str(launcher_cfg.get("_target_", ""))
+    if "Joblib" in target:
+        n = launcher_cfg.get("n_jobs") or -1
+        workers = max(1, n if n > 0 else n_cpus + 1 + n)
+        return "joblib", workers, max(1, n_cpus // workers), 2.0
+    if target.endswith("SlurmLauncher"):
+        cpus = launcher_cfg.get("cpus_per_task") or 1
+        return "slurm", int(launcher_cfg.get("array_parallelism") or 256), int(cpus), 60.0
+    if target.endswith("LocalLauncher"):  # submitit_local: every job at once
+        return "submitit_local", n_cpus, 1, 30.0
+    return "basic", 1, n_cpus, 2.0
+
+
+def shard_count(n_runs: int, workers: int, run_seconds: float, min_seconds: float,
+                runs_per_shard: int | None) -> int:
+    if n_runs == 0:
+        return 0
+    if runs_per_shard:
+        return min(MAX_SHARDS, math.ceil(n_runs / runs_per_shard))
+    by_work = max(1, int(n_runs * run_seconds / min_seconds))
+    return max(1, min(n_runs, 4 * workers, MAX_SHARDS, by_work))
+
+
+def estimated_seconds(run: dict) -> float:
+    return SMALL_RUN_SECONDS * (run["n_actors"] / 2000) ** 0.8 * max(run["weeks"], 1) / 156
+
+
+def split_shards(indices: list[int], n_shards: int, runs: list[dict]) -> list[list[int]]:
+    """Balance shards by estimated work (largest runs first, each to the lightest shard)."""
+    shards: list[list[int]] = [[] for _ in range(n_shards)]
+    load = [0.0] * n_shards
+    for i in sorted(indices, key=lambda i: -estimated_seconds(runs[i])):
+        k = min(range(n_shards), key=load.__getitem__)
+        shards[k].append(i)
+        load[k] += estimated_seconds(runs[i])
+    return [sorted(s) for s in shards if s]
+
+
+# --- the sweep in the launching process ---------------------------------------------------
+
+_WARM: float | None = None
+
+
+def warm_up() -> float:
+    """Compile or load every Numba kernel once in this process (tiny model); seconds taken."""
+    global _WARM
+    if _WARM is None:
+        start = time.perf_counter()
+        from .model import ReveModel
+
+        model = ReveModel(seed=0, n_actors=150, start_date="2019-08-26",
+                          programmes=[{"start": "2019-08-26", "per_1000": 20}],
+                          shocks=[{"start": "2019-08-26", "end": "2019-09-09", "need": 0.3}])
+        model.run(3)
+        model.summary()
+        _WARM = time.perf_counter() - start
+    return _WARM
+
+
+class _Progress:
+    """A progress bar of runs finished, fed by watching the run folders (any launcher)."""
+
+    def __init__(self, sweep_dir: Path, runs: list[dict], name: str, quiet: bool):
+        from tqdm import tqdm
+
+        self.dirs = {r["run"]: sweep_dir / "runs" / r["run"] for r in runs}
+        self.failed = sweep_dir / "failed"
+        self.bar = tqdm(total=len(runs), unit="run", desc=name, disable=quiet,
+                        file=sys.stderr, smoothing=0.1)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+
+    def _poll(self) -> None:
+        done = [k for k, d in self.dirs.items()
+                if complete(d) or (self.failed / f"{k}.json").is_file()]
+        for k in done:
+            del self.dirs[k]
+        if done:
+            self.bar.update(len(done))
+
+    def _watch(self) -> None:
+        while not self.stop.wait(0.5):
+            self._poll()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        self._poll()
+        self.bar.close()
+
+
+def _quote(text: str) -> str:
+    return "'" + str(text).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+class HydraSweep:
+    """One sweep, driven by the reve sweeper plugin in the launching process."""
+
+    def __init__(self, config, hydra_context, task_function, params: dict):
+        self.config = config
+        self.hydra_context = hydra_context
+        self.task_function = task_function
+        self.params = params
+
+    def _compose(self, overrides: list[str]) -> dict:
+        from hydra.errors import HydraException, MissingConfigException
+
+        try:
+            cfg = self.hydra_context.config_loader.load_sweep_config(self.config, overrides)
+        except MissingConfigException as err:
+            raise ParameterError(str(err).splitlines()[0]) from None
+        except HydraException as err:
+            raise ParameterError(f"{' '.join(overrides)}: {err}") from None
+        return plain_config(cfg)
+
+    def run(self, arguments: list[str]):
+        overrides = [f"{k}={v}" for k, v in self.params.items()] + arguments
+        master = None
+        try:
+            check_overrides(overrides)
+            master = plain_config(self.config)
+            tic = time.perf_counter()
+            expansion = Expansion(overrides, self._compose, self.hydra_context.config_loader)
+            runs = expansion.expand()
+        except ParameterError as err:
+            fail(f"{err}\nNothing was launched.")
+        quiet = bool(master.get("quiet"))
+        settings = master.get("sweep") or {}
+        name = master.get("name") or "sweep"
+        fp = fingerprint(r["run_id"] for r in runs)
+        sweep_dir = self._sweep_dir(master, name, fp)
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        lock = open(sweep_dir / ".lock", "w")  # noqa: SIM115 (held until the sweep ends)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fail(f"Another reve-sim sweep is running in {sweep_dir}; wait for it to end.")
+        try:
+            return self._run(master, name, fp, sweep_dir, expansion, runs, settings, quiet,
+                             time.perf_counter() - tic)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            lock.close()
+
+    def _sweep_dir(self, master: dict, name: str, fp: str) -> Path:
+        settings = master.get("sweep") or {}
+        if settings.get("dir"):
+            return Path(settings["dir"])
+        parent = Path(master.get("results_dir") or "results") / name
+        if settings.get("resume", True):
+            found = find_sweep_dir(parent, fp)
+            if found is not None:
+                return found
+        parent.mkdir(parents=True, exist_ok=True)
+        return unique_dir(parent, timestamp())
+
+    def _run(self, master, name, fp, sweep_dir, expansion, runs, settings, quiet, t_plan):
+        runs_dir = sweep_dir / "runs"
+        runs_dir.mkdir(exist_ok=True)
+        mismatched = [r["run"] for r in runs if complete(runs_dir / r["run"])
+                      and stored_run_id(runs_dir / r["run"]) != r["run_id"]]
+        if mismatched:
+            fail(f"{sweep_dir} already holds results with other parameters under the same run "
+                 f"names ({', '.join(mismatched[:3])}{', ...' if len(mismatched) > 3 else ''})."
+                 " Give another sweep.dir. Nothing was launched.")
+        command = shlex.join(["reve-sim", *sys.argv[1:]])
+        manifest = {"name": name, "fingerprint": fp, "command": command,
+                    "swept": expansion.swept, "n_runs": len(runs),
+                    "runs": [{k: r[k] for k in ("run", "run_id", "condition", "scenario", "seed",
+                                                "weeks", "n_actors", "overrides")}
+                             for r in runs]}
+        old = sweep_dir / "sweep.json"
+        if old.is_file():
+            with contextlib.suppress(OSError, ValueError):
+                manifest["created"] = json.loads(old.read_text()).get("created")
+        manifest["created"] = manifest.get("created") or timestamp()
+        _write_json(old, manifest)
+        pending = [i for i, r in enumerate(runs) if not complete(runs_dir / r["run"])]
+        print(f"Sweep {name!r}: {len(runs)} runs validated in {t_plan:.1f} s; "
+              f"{len(runs) - len(pending)} already complete, {len(pending)} to run.\n"
+              f"Sweep directory: {sweep_dir}", flush=True)
+        crashed: list[str] = []
+        wall = 0.0
+        if pending:
+            crashed, wall = self._launch(master, name, sweep_dir, expansion, runs, pending,
+                                         settings, quiet)
+        for partial in runs_dir.glob(".*.partial-*"):  # left by runs killed half-way
+            shutil.rmtree(partial, ignore_errors=True)
+        summary = collect(sweep_dir)
+        report(sweep_dir, summary, command, crashed, wall, ran=len(pending),
+               explicit=bool(settings.get("dir")))
+        if summary["failed"] or summary["missing"]:
+            sys.exit(1)
+        return summary
+
+    def _launch(self, master, name, sweep_dir, expansion, runs, pending, settings, quiet):
+        from hydra.core.plugins import Plugins
+        from omegaconf import OmegaConf, open_dict
+
+        kind, workers, threads, min_seconds = launcher_workers(self.config.hydra.launcher,
+                                                               os.cpu_count() or 1)
+        threads = settings.get("threads_per_worker") or threads
+        run_seconds = sum(estimated_seconds(runs[i]) for i in pending) / len(pending)
+        n_shards = shard_count(len(pending), workers, run_seconds, min_seconds,
+                               settings.get("runs_per_shard"))
+        shards = split_shards(pending, n_shards, runs)
+        attempt = unique_dir(sweep_dir / "attempts", timestamp())
+        attempt.mkdir(parents=True)
+        plan = {"sweep_dir": str(sweep_dir.resolve()), "fingerprint": fingerprint(
+            r["run_id"] for r in runs), "threads": threads, "bases": expansion.bases,
+            "runs": runs, "shards": shards}
+        plan_path = attempt / "plan.json"
+        _write_json(plan_path, plan)
+        warm = warm_up()
+        print(f"{len(pending)} runs in {len(shards)} shards on {kind} ({workers} parallel "
+              f"worker{'s' if workers > 1 else ''}, {threads} Numba thread"
+              f"{'s' if threads > 1 else ''} each); kernels ready in {warm:.1f} s.", flush=True)
+        with open_dict(self.config):
+            self.config.hydra.sweep.dir = str(attempt.resolve())
+        OmegaConf.save(self.config, attempt / "multirun.yaml")
+        launcher = Plugins.instance().instantiate_launcher(
+            hydra_context=self.hydra_context, task_function=self.task_function,
+            config=self.config)
+        jobs = [[f"hydra.sweep.dir={_quote(attempt.resolve())}",
+                 f"sweep.plan={_quote(plan_path.resolve())}", f"sweep.shard={k}"]
+                for k in range(len(shards))]
+        crashed = []
+        start = time.perf_counter()
+        with _Progress(sweep_dir, [runs[i] for i in pending], name, quiet):
+            try:
+                returns = launcher.launch(jobs, initial_job_idx=0)
+            except Exception as err:  # a worker died or the scheduler failed
+                crashed.append(f"the launcher stopped: {type(err).__name__}: {err}")
+                returns = []
+            for k, ret in enumerate(returns):
+                if ret.status.name != "COMPLETED":
+                    crashed.append(f"shard {k} stopped: {ret._return_value!r}")
+        return crashed, time.perf_counter() - start
+
+
+# --- inside a job: one shard ---------------------------------------------------------------
+
+_PLANS: dict[str, dict] = {}
+
+
+def run_shard_job(cfg) -> dict:
+    """Hydra task of a sweep job: run the runs of shard ``cfg.sweep.shard`` of the plan."""
+    import numba
+
+    path = str(cfg.sweep.plan)
+    if path not in _PLANS:
+        _PLANS.clear()
+        _PLANS[path] = json.loads(Path(path).read_text())
+    plan = _PLANS[path]
+    shard = int(cfg.sweep.shard)
+    numba.set_num_threads(max(1, min(int(plan["threads"]), numba.config.NUMBA_NUM_THREADS)))
+    warm = warm_up()
+    sweep_dir = Path(plan["sweep_dir"])
+    counts = {"shard": shard, "done": 0, "failed": 0, "skipped": 0, "warm_up_s": warm,
+              "pid": os.getpid(), "host": socket.gethostname()}
+    start = time.perf_counter()
+    for index in plan["shards"][shard]:
+        run = plan["runs"][index]
+        status = run_one(run, plan, sweep_dir, shard)
+        counts[status] += 1
+    counts["seconds"] = round(time.perf_counter() - start, 3)
+    return counts
+
+
+def run_one(run: dict, plan: dict, sweep_dir: Path, shard: int) -> str:
+    target = sweep_dir / "runs" / run["run"]
+    failed = sweep_dir / "failed" / f"{run['run']}.json"
+    if complete(target):
+        return "skipped"
+    if target.exists():  # incomplete leftovers never look complete; start afresh
+        shutil.rmtree(target, ignore_errors=True)
+    try:
+        conf = _conf_for(run, plan["bases"])
+        settings = run_settings(conf)
+        if run_identity(settings) != run["run_id"]:
+            raise RuntimeError("the run's parameters changed since the sweep was planned")
+        execute(conf, settings, target, figures=run.get("figures") is True,
+                lang=run.get("lang") or "en", progress=False,
+                extra={"run": run["run"], "run_id": run["run_id"],
+                       "sweep": plan["fingerprint"], "shard": shard,
+                       "host": socket.gethostname()})
+    except Exception as err:
+        if complete(target):  # another job wrote it meanwhile
+            return "skipped"
+        failed.parent.mkdir(exist_ok=True)
+        _write_json(failed, {"run": run["run"], "run_id": run["run_id"],
+                             "overrides": run["overrides"], "error": f"{type(err).__name__}: "
+                             f"{err}", "traceback": traceback.format_exc(), "shard": shard,
+                             "host": socket.gethostname(), "time": timestamp()})
+        return "failed"
+    failed.unlink(missing_ok=True)
+    return "done"
+
+
+# --- collect -------------------------------------------------------------------------------
+
+PARAMETER_COLUMNS = [*PARAMETERS, "start_date"]
+
+
+def collect(sweep_dir: Path) -> dict:
+    """Write ``runs.parquet`` and ``weekly.parquet`` of a sweep; counts by status."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sweep_dir = Path(sweep_dir)
+    manifest = json.loads((sweep_dir / "sweep.json").read_text())
+    rows, weekly = [], []
+    counts = {"complete": 0, "failed": 0, "missing": 0, "failures": []}
+    for r in manifest["runs"]:
+        run_dir = sweep_dir / "runs" / r["run"]
+        row = {"run": r["run"], "condition": r["condition"], "scenario": r["scenario"],
+               "seed": r["seed"], "weeks": r["weeks"]}
+        if complete(run_dir):
+            counts["complete"] += 1
+            params = json.loads((run_dir / "parameters.json").read_text())
+            outcomes = json.loads((run_dir / "outcomes.json").read_text())
+            prov = json.loads((run_dir / "provenance.json").read_text())
+            row.update(status="complete", error=None, wall_seconds=prov.get("wall_seconds"))
+            row.update({k: params.get(k) for k in PARAMETER_COLUMNS})
+            row.update({k: (math.nan if v is None else v) for k, v in outcomes.items()
+                        if k not in ("seed", "weeks")})
+            table = pq.read_table(run_dir / "weekly.parquet")
+            n = table.num_rows
+            ids = [pa.repeat(r["run"], n), pa.repeat(r["condition"], n),
+                   pa.repeat(r["scenario"], n), pa.repeat(int(r["seed"]), n)]
+            weekly.append(pa.Table.from_arrays(
+                ids + table.columns, names=["run", "condition", "scenario", "seed",
+                                            *table.column_names]))
+        else:
+            record = sweep_dir / "failed" / f"{r['run']}.json"
+            if record.is_file():
+                counts["failed"] += 1
+                error = json.loads(record.read_text()).get("error")
+                counts["failures"].append((r["run"], error))
+                row.update(status="failed", error=error)
+            else:
+                counts["missing"] += 1
+                row.update(status="missing", error=None)
+        rows.append(row)
+    runs_table = pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
+    weekly_table = (pa.concat_tables(weekly, promote_options="default") if weekly else
+                    pa.table({k: pa.array([], pa.string()) for k in
+                              ("run", "condition", "scenario")}))
+    for name, table in (("runs.parquet", runs_table), ("weekly.parquet", weekly_table)):
+        tmp = sweep_dir / f".{name}.tmp-{os.getpid()}"
+        pq.write_table(table, tmp)
+        os.replace(tmp, sweep_dir / name)
+    counts["n_runs"] = len(rows)
+    return counts
+
+
+def report(sweep_dir: Path, summary: dict, command: str, crashed: list[str], wall: float,
+           ran: int, explicit: bool) -> None:
+    n = summary["n_runs"]
+    lines = [f"Sweep finished: {summary['complete']} of {n} runs complete, {summary['failed']} "
+             f"failed, {summary['missing']} missing"
+             + (f" ({ran} run this time in {wall:.1f} s)." if ran else ".")]
+    lines += [f"  {crash}" for crash in crashed]
+    lines.append(f"Results: {sweep_dir}/runs.parquet (one row per run) and weekly.parquet "
+                 "(one row per run and week); runs in runs/<run>/.")
+    lines.append(f"Compare: reve-sim-compare {sweep_dir}")
+    if summary["failed"] or summary["missing"]:
+        lines.append(f"Failed runs (error and traceback in {sweep_dir}/failed/):")
+        lines += [f"  {run}: {error}" for run, error in summary["failures"][:20]]
+        if len(summary["failures"]) > 20:
+            lines.append(f"  ... and {len(summary['failures']) - 20} more")
+        again = command if explicit else f"{command} sweep.dir={shlex.quote(str(sweep_dir))}"
+        lines.append("Rerun the same command to run them again (complete runs are skipped):")
+        lines.append(f"  {command}")
+        if not explicit:
+            lines.append(f"  (or, to name this directory explicitly: {again})")
+    print("\n".join(lines), flush=True)
