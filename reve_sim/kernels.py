@@ -259,8 +259,17 @@ def pick_by_weight(cum, u):
 
 @njit(cache=True)
 def tie_candidate(week, i, key, coll, tie_ptr, tie_rows, estab, estab_ptr, estab_rows,
-                  in_person, st_tie):
-    """A collective of a random tie (colleague or graph tie), or -1."""
+                  in_person, st_tie, uniform_mixing):
+    """A collective of a random tie (colleague or graph tie), or -1. With uniform mixing
+    the contact is any other actor, drawn uniformly (full mixing)."""
+    if uniform_mixing:
+        n = coll.shape[0]
+        if n < 2:
+            return -1
+        a = int(uniform(st_tie, week, key[i], U0, 0) * (n - 1))
+        if a >= i:
+            a += 1
+        return _membership_of(week, i, a, key, coll, st_tie)
     e = estab[i]
     deg_e = estab_ptr[e + 1] - estab_ptr[e] - 1 if e >= 0 else 0
     deg_g = tie_ptr[i + 1] - tie_ptr[i]
@@ -276,6 +285,12 @@ def tie_candidate(week, i, key, coll, tie_ptr, tie_rows, estab, estab_ptr, estab
             a = estab_rows[estab_ptr[e] + deg_e]
     else:
         a = tie_rows[tie_ptr[i] + j - deg_e]
+    return _membership_of(week, i, a, key, coll, st_tie)
+
+
+@njit(cache=True)
+def _membership_of(week, i, a, key, coll, st_tie):
+    """One of actor a's memberships, drawn uniformly (for searching actor i), or -1."""
     filled = 0
     for s in range(coll.shape[1]):
         if coll[a, s] >= 0:
@@ -318,7 +333,7 @@ def choose_collective(week, kn, in_person, online_discovery, st_consider, st_tie
         cands = np.full(3, -1, dtype=np.int64)
         introduced = np.zeros(3, dtype=np.bool_)
         cands[0] = tie_candidate(week, i, key, coll, tie_ptr, tie_rows, estab, estab_ptr,
-                                 estab_rows, in_person, st_tie)
+                                 estab_rows, in_person, st_tie, kn.mixing == 1.0)
         introduced[0] = True
         if uniform(st_brokerage, week, key[i], U0, 0) < kn.brokerage:
             # the operator suggests a collective on a problem drawn by interest, in the territory
@@ -566,7 +581,7 @@ def lifecycle(week, kn, holiday, st_takeover, st_renewal, coll, ckey, status, an
             dormant_since[c] = -1
         elif status[c] == DORMANT and week - dormant_since[c] >= kn.dissolve_weeks:
             dissolve = True
-        if size == 0 or (size < 2 and week - born[c] >= kn.grace_weeks):
+        if size == 0 or (size < kn.min_members and week - born[c] >= kn.grace_weeks):
             dissolve = True
         if dissolve:
             status[c] = DISSOLVED

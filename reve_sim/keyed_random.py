@@ -98,6 +98,7 @@ DECISIONS: tuple[str, ...] = (
     "actor.voice@1",
     "tie.peer@1",
     "tie.long_range@1",
+    "tie.regular@1",
     "collective.preexisting@1",
     "collective.preexisting_member@1",
     # weekly decisions

@@ -87,14 +87,21 @@ def md_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
-def _bounds(low: float, high: float, integer: bool = False) -> str:
+def _bounds(low: float, high: float, integer: bool = False, choices=()) -> str:
+    if choices:
+        return ", ".join(f"{code} `{name}`" for code, name in enumerate(choices))
     text = f"[{fmt_number(low)}, {fmt_number(high)}]"
     return text + ", integer" if integer else text
 
 
+def _is_calibrated(p: Param) -> bool:
+    return p.source.lower().startswith("calibrated")
+
+
 def _is_assumption(p: Param) -> bool:
     source = p.source.lower()
-    return "assumption" in source or source.startswith("calibration target")
+    return not _is_calibrated(p) and ("assumption" in source
+                                      or source.startswith("calibration target"))
 
 
 def _is_lever(p: Param) -> bool:
@@ -122,7 +129,8 @@ def parameter_tables() -> str:
     for group, params in _groups().items():
         parts.append(f"**{GROUP_TITLES.get(group, group)}** ({len(params)} parameters)")
         parts.append(md_table(header, [
-            (f"`{p.name}`", fmt_number(p.default), _bounds(p.low, p.high, p.integer), p.unit,
+            (f"`{p.name}`", fmt_number(p.default), _bounds(p.low, p.high, p.integer, p.choices),
+             p.unit,
              f"**{p.label_en}.** {p.description}", p.source) for p in params]))
     parts.append("**Structured parameters** (not scalars)")
     shares = ", ".join(f"{c} {fmt_number(CATEGORY_SHARES_DEFAULT[c])}" for c in CATEGORIES)
@@ -200,11 +208,18 @@ def assumption_lists() -> str:
                  ", ".join(f"`{p.name}` ({fmt_number(p.default)})" for p in ps if select(p)))
                 for g, ps in groups.items() if any(select(p) for p in ps)]
 
+    calibrated = [p for p in PARAMETERS.values() if _is_calibrated(p)]
     assumed = [p for p in PARAMETERS.values() if _is_assumption(p)]
     levers = [p for p in PARAMETERS.values() if _is_lever(p)]
-    sourced = [p for p in PARAMETERS.values() if not _is_assumption(p) and not _is_lever(p)]
+    sourced = [p for p in PARAMETERS.values()
+               if not _is_assumption(p) and not _is_lever(p) and not _is_calibrated(p)]
     return "\n\n".join([
         _banner("the `source` of each parameter in reve_sim/parameters.py"),
+        f"**Values calibrated to a stylized fact** ({len(calibrated)} parameters: the source "
+        "starts with \"calibrated\"; the facts and how far they are met are in "
+        "docs/validation.md):",
+        md_table(("Name", "Default", "Source"),
+                 [(f"`{p.name}`", fmt_number(p.default), p.source) for p in calibrated]),
         f"**Values that are assumptions awaiting calibration** ({len(assumed)} of "
         f"{len(PARAMETERS)} parameters: the source mentions \"assumption\" or names a "
         "calibration target), with their current default:",

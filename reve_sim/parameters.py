@@ -80,6 +80,8 @@ class Param:
     description: str
     source: str
     integer: bool = False
+    choices: tuple[str, ...] = ()
+    """Names of the values 0, 1, ... of an integer-coded choice (empty for numbers)."""
 
     def label(self, lang: str = "en") -> str:
         return self.label_fr if lang == "fr" else self.label_en
@@ -117,13 +119,32 @@ PARAMETERS: dict[str, Param] = {
            "Long-range ties", "Liens lointains",
            "Ties drawn by each actor to any actor (small-world shortcuts).",
            "assumption", integer=True),
+        _P("tie_graph", 0, 0, 1, "choice", "structure",
+           "Tie graph", "Graphe des liens",
+           "How the tie graph is drawn: 0 'territorial' (peer ties within territory and "
+           "category plus long-range ties), 1 'regular' (a random regular graph over all "
+           "actors, each with exactly ties_peer ties; ties_long_range and network_density "
+           "unused).",
+           "design choice; 'regular' is the random k-regular graph of the pair "
+           "approximation (domain §4.2)", integer=True, choices=("territorial", "regular")),
         _P("preexisting_per_1000", 12.0, 0.0, 200.0, "collectives/1000 actors", "structure",
            "Pre-existing collectives", "Collectifs préexistants",
            "Collectives present at the start, per 1,000 actors (times network_density).",
            "assumption"),
+        _P("preexisting_count", 0, 0, 10000, "collectives", "structure",
+           "Fixed number of pre-existing collectives", "Nombre fixé de collectifs préexistants",
+           "If above 0, exactly this many collectives are present at the start, whatever "
+           "the population size and preexisting_per_1000 (0 = use preexisting_per_1000).",
+           "design choice (validation switch: one collective for the Bass and M/M/inf "
+           "checks, domain §4)", integer=True),
         _P("preexisting_size", 8.0, 2.0, 200.0, "members", "structure",
            "Size of pre-existing collectives", "Taille des collectifs préexistants",
            "Median initial size; sizes are log-normal (heavy right tail).",
+           "assumption; heavy tail per domain §3.3"),
+        _P("preexisting_size_spread", 0.8, 0.0, 3.0, "sd of log", "structure",
+           "Spread of pre-existing sizes", "Dispersion des tailles préexistantes",
+           "Standard deviation of the log of the initial sizes (0 = every pre-existing "
+           "collective aims at preexisting_size members; at least 2 in any case).",
            "assumption; heavy tail per domain §3.3"),
         _P("share_thematic", 0.4, 0.0, 1.0, "share", "structure",
            "Thematic share", "Part de collectifs thématiques",
@@ -136,29 +157,46 @@ PARAMETERS: dict[str, Param] = {
         _P("time_budget", 2.0, 0.0, 40.0, "h/week", "behaviour",
            "Weekly time budget", "Temps hebdomadaire disponible",
            "Median hours a teacher can give to collectives; other categories scale it "
-           "(see CATEGORY_PROFILES); log-normal across actors (sd-log 0.5).", "assumption"),
+           "(see CATEGORY_PROFILES); log-normal across actors (spread time_budget_spread).",
+           "assumption"),
+        _P("time_budget_spread", 0.5, 0.0, 3.0, "sd of log", "behaviour",
+           "Spread of time budgets", "Dispersion du temps disponible",
+           "Standard deviation of the log of the actors' time budgets (0 = all equal within "
+           "a category).", "assumption"),
         _P("hours_per_membership", 1.5, 0.1, 20.0, "h/week", "behaviour",
            "Hours per membership", "Heures par collectif",
            "Hours a fully engaged member gives one collective each week.", "assumption"),
         _P("propensity_median", 0.35, 0.01, 0.99, "0-1", "behaviour",
            "Engagement propensity", "Propension à s'engager",
-           "Median of the actors' engagement propensity (logit-normal, spread 1).",
-           "assumption"),
-        _P("contribution_rate", 0.05, 0.0, 10.0, "1/h", "behaviour",
+           "Median of the actors' engagement propensity (logit-normal, spread "
+           "propensity_spread).", "assumption"),
+        _P("propensity_spread", 1.0, 0.0, 4.0, "sd of logit", "behaviour",
+           "Spread of engagement propensity", "Dispersion de la propension à s'engager",
+           "Standard deviation of the logit of the actors' engagement propensity (0 = all "
+           "equal within a category).", "assumption"),
+        _P("contribution_rate", 0.005, 0.0, 10.0, "1/h", "behaviour",
            "Contribution rate", "Taux de contribution",
            "A member contributes in a week with probability 1-exp(-rate x hours given).",
-           "assumption (Poisson posting, domain §4.5)"),
-        _P("voice_spread", 2.0, 0.0, 4.0, "sd of log", "behaviour",
+           "calibrated to participation inequality: 10-25% of members ever contribute and "
+           "the top 1% produce 50-75% (van Mierlo 2014); Poisson posting, domain §4.5"),
+        _P("voice_spread", 2.4, 0.0, 4.0, "sd of log", "behaviour",
            "Spread of voice", "Dispersion de la prise de parole",
            "Standard deviation of the log of each actor's propensity to post (median 1).",
-           "domain §4.5: heavy-tailed activity rates with Poisson posting"),
+           "calibrated to the top-1% share of contributions, 50-75% (van Mierlo 2014); "
+           "heavy-tailed activity rates with Poisson posting, domain §4.5"),
         _P("need_baseline", 0.3, 0.01, 0.99, "0-1", "behaviour",
            "Baseline need for support", "Besoin d'appui de base",
-           "Median of the actors' personal baseline need (logit-normal, spread 0.8), which need "
-           "relaxes towards outside shocks.", "assumption"),
-        _P("need_relaxation", 0.15, 0.0, 1.0, "1/week", "behaviour",
+           "Median of the actors' personal baseline need (logit-normal, spread need_spread), "
+           "which need relaxes towards outside shocks.", "assumption"),
+        _P("need_spread", 0.8, 0.0, 4.0, "sd of logit", "behaviour",
+           "Spread of baseline need", "Dispersion du besoin de base",
+           "Standard deviation of the logit of the actors' baseline need (0 = every actor "
+           "at need_baseline).", "assumption"),
+        _P("need_relaxation", 0.5, 0.0, 1.0, "1/week", "behaviour",
            "Need relaxation", "Relaxation du besoin",
-           "Weekly rate at which need moves towards its target.", "assumption"),
+           "Weekly rate at which need moves towards its target.",
+           "calibrated to the surge of joining and founding within 1-2 weeks of a lockdown "
+           "(Drury & Ntontis, domain §3.6)"),
         _P("anxiety_baseline", 0.2, 0.0, 1.0, "0-1", "behaviour",
            "Baseline anxiety", "Anxiété de base",
            "Anxiety outside shocks.",
@@ -181,27 +219,31 @@ PARAMETERS: dict[str, Param] = {
            "Weight of knowledge", "Poids des savoirs",
            "Benefit from the collective's activity, interest match and category mix.",
            "assumption (Ren & Kraut information benefit, domain §2.3)"),
-        _P("weight_support", 0.6, 0.0, 5.0, "benefit", "behaviour",
+        _P("weight_support", 0.8, 0.0, 5.0, "benefit", "behaviour",
            "Weight of social support", "Poids du soutien",
            "Benefit from other members' activity, scaled by the actor's need.",
-           "assumption (Ren & Kraut bond benefit, domain §2.3)"),
+           "calibrated (with support_scale) to 50-60% of new collectives inactive within a "
+           "quarter (Kraut & Fiore 2014); Ren & Kraut bond benefit, domain §2.3"),
         _P("weight_cost", 0.5, 0.0, 5.0, "benefit", "behaviour",
            "Weight of time cost", "Poids du coût en temps",
            "Cost of the time a membership takes relative to the time available.",
            "assumption"),
-        _P("activity_scale", 3.0, 0.1, 100.0, "h/week", "behaviour",
+        _P("activity_scale", 0.25, 0.1, 100.0, "h/week", "behaviour",
            "Activity scale", "Échelle d'activité",
            "Weekly contributed hours at which a collective gives 63% of its full "
            "knowledge benefit (concave information benefit).",
-           "assumption (overload past ~40 messages, domain §2.3)"),
+           "calibrated with contribution_rate so that the concave knowledge benefit keeps "
+           "its range at the lower posting rate (overload past ~40 messages, domain §2.3)"),
         _P("group_scale", 30.0, 1.0, 10000.0, "members", "behaviour",
            "Crowding scale", "Échelle d'encombrement",
            "Members at which the knowledge and support reaching one member halve "
            "(signal-to-noise falls and posts go unanswered as groups grow).",
            "assumption (Ren & Kraut reading cost; 40% unanswered posts, Burke et al. 2007)"),
-        _P("support_scale", 3.0, 0.5, 100.0, "contributors", "behaviour",
+        _P("support_scale", 0.6, 0.5, 100.0, "contributors", "behaviour",
            "Support scale", "Échelle de soutien",
-           "Contributors at which social support saturates.", "assumption"),
+           "Contributors at which social support saturates.",
+           "calibrated with contribution_rate (posts are rare: one contributing co-member "
+           "gives most of the support) and to the die-young share (Kraut & Fiore 2014)"),
         _P("complementarity", 0.5, 0.0, 3.0, "benefit", "behaviour",
            "Complementarity of categories", "Complémentarité des catégories",
            "Extra knowledge benefit when all categories are present.",
@@ -216,16 +258,20 @@ PARAMETERS: dict[str, Param] = {
         _P("engagement_gain", 0.6, 0.0, 5.0, "0-1", "behaviour",
            "Engagement gain", "Gain d'engagement",
            "How much satisfaction lifts engagement above propensity.", "assumption"),
-        _P("leave_base", 0.004, 0.0, 1.0, "1/week", "behaviour",
+        _P("leave_base", 0.002, 0.0, 1.0, "1/week", "behaviour",
            "Baseline leaving hazard", "Risque de départ de base",
            "Weekly hazard of leaving a collective when fully satisfied.",
-           "assumption (Commoners leave-prob order, domain §2.5)"),
-        _P("leave_max", 0.06, 0.0, 1.0, "1/week", "behaviour",
+           "calibrated to newcomer retention that flattens after the first months "
+           "(Halfaker et al. 2013); Commoners leave-prob order, domain §2.5"),
+        _P("leave_max", 0.18, 0.0, 1.0, "1/week", "behaviour",
            "Maximal leaving hazard", "Risque de départ maximal",
-           "Weekly hazard of leaving when deeply dissatisfied.", "assumption"),
-        _P("leave_slope", 10.0, 0.0, 100.0, "1/satisfaction", "behaviour",
+           "Weekly hazard of leaving when deeply dissatisfied.",
+           "calibrated to newcomer retention that falls steeply (Halfaker et al. 2013) and "
+           "to the +10-12 points of return of a welcome (Joyce & Kraut 2006)"),
+        _P("leave_slope", 16.0, 0.0, 100.0, "1/satisfaction", "behaviour",
            "Leaving sensitivity", "Sensibilité au départ",
-           "Steepness of the logistic fall of the hazard with satisfaction.", "assumption"),
+           "Steepness of the logistic fall of the hazard with satisfaction.",
+           "calibrated to the steep-then-flat retention curve (domain §3.4)"),
         _P("leave_time_pressure", 0.1, 0.0, 1.0, "1/week", "behaviour",
            "Leaving from time pressure", "Départ par manque de temps",
            "Extra weekly hazard per unit of time over-commitment.", "assumption"),
@@ -233,6 +279,13 @@ PARAMETERS: dict[str, Param] = {
            "Search rate", "Taux de recherche",
            "Weekly probability that an actor with room looks at collectives, "
            "scaled by (0.5 + need).", "assumption"),
+        _P("mixing", 0, 0, 1, "choice", "behaviour",
+           "Mixing of the tie channel", "Brassage du canal des liens",
+           "Whom the tie channel of joining shows a searching actor: 0 'network' (a colleague "
+           "or a tie of the graph), 1 'uniform' (an actor drawn uniformly from the whole "
+           "population each week: full mixing).",
+           "design choice; 'uniform' is the fully mixed setting of the Bass and SIS mean-field "
+           "checks (domain §4.1-4.2)", integer=True, choices=("network", "uniform")),
         _P("threshold_mean", 0.25, -2.0, 2.0, "benefit", "behaviour",
            "Joining threshold (mean)", "Seuil d'adhésion (moyenne)",
            "Mean of the expected net benefit needed to join (normal across actors).",
@@ -245,22 +298,28 @@ PARAMETERS: dict[str, Param] = {
            "Founding rate", "Taux de fondation",
            "Weekly founding probability at maximal unmet need and propensity.",
            "assumption"),
-        _P("found_need", 0.5, 0.0, 1.0, "0-1", "behaviour",
+        _P("found_need", 0.55, 0.0, 1.0, "0-1", "behaviour",
            "Need that triggers founding", "Besoin déclencheur de fondation",
-           "Unmet need above which actors may found a collective.", "assumption"),
-        _P("cofounders", 3, 0, 20, "actors", "behaviour",
+           "Unmet need above which actors may found a collective.",
+           "calibrated to 50-60% of new collectives inactive within a quarter (Kraut & "
+           "Fiore 2014)"),
+        _P("cofounders", 4, 0, 20, "actors", "behaviour",
            "Co-founders", "Cofondateurs",
            "Most tied actors sharing the need who join a founder.",
-           "assumption (founding team, domain §4.3)", integer=True),
-        _P("dormant_activity", 0.1, 0.0, 100.0, "h/week", "behaviour",
+           "calibrated to 50-60% of new collectives inactive within a quarter (survival rises "
+           "with the founders' ties, Kraut & Fiore 2014; founding team, domain §4.3)",
+           integer=True),
+        _P("dormant_activity", 0.005, 0.0, 100.0, "h/week", "behaviour",
            "Activity threshold of dormancy", "Seuil d'activité de sommeil",
            "Weekly contributed hours below which a week counts as inactive.",
-           "assumption"),
-        _P("dormant_weeks", 8, 1, 104, "weeks", "behaviour",
+           "calibrated with contribution_rate and to 50-60% of new collectives inactive "
+           "within a quarter (Kraut & Fiore 2014)"),
+        _P("dormant_weeks", 13, 1, 104, "weeks", "behaviour",
            "Weeks to dormancy", "Semaines avant sommeil",
            "Consecutive inactive weeks before a collective goes dormant "
            "(holiday weeks do not count).",
-           "assumption (Kraut & Fiore 2014 'no new content')", integer=True),
+           "calibrated to 50-60% of new unsupported collectives inactive within a quarter "
+           "(Kraut & Fiore 2014 'no new content')", integer=True),
         _P("dissolve_weeks", 26, 1, 520, "weeks", "behaviour",
            "Weeks dormant before dissolution", "Semaines de sommeil avant dissolution",
            "A dormant collective dissolves after this long without reviving.",
@@ -280,11 +339,13 @@ PARAMETERS: dict[str, Param] = {
         _P("takeover_engagement", 0.5, 0.0, 1.0, "0-1", "behaviour",
            "Engagement to take over", "Engagement pour la relève",
            "Engagement a member needs to take over animation.", "assumption"),
-        _P("animator_activity", 4.0, 0.0, 50.0, "x", "behaviour",
+        _P("animator_activity", 45.0, 0.0, 50.0, "x", "behaviour",
            "Animator's extra activity", "Surcroît d'activité de l'animateur",
            "An animator posts (1 + this) times as often as its voice alone implies "
            "(1 + twice this if supported).",
-           "assumption (regular meetings sustain groups, Front. Psychol. 2021, domain §3.5)"),
+           "calibrated to the top-1% share and to new collectives dying young: animators "
+           "are the superusers who keep a collective active (Kraut & Fiore 2014: founders' "
+           "early activity)"),
         _P("reply_probability", 0.6, 0.0, 1.0, "probability", "behaviour",
            "Welcome probability", "Probabilité d'accueil",
            "Probability that the animator welcomes a newcomer in its first week "
@@ -294,11 +355,18 @@ PARAMETERS: dict[str, Param] = {
            "Welcome benefit", "Bénéfice de l'accueil",
            "Net-benefit bonus, in the week of the welcome, of a newcomer welcomed by the "
            "animator.",
-           "calibration target: +10-12 points of return (Joyce & Kraut 2006)"),
+           "calibrated to +10-12 points of return of a welcomed newcomer (Joyce & Kraut "
+           "2006: 56% vs 44%)"),
         _P("grace_weeks", 8, 1, 104, "weeks", "behaviour",
            "Grace period of a new collective", "Délai de grâce d'un nouveau collectif",
-           "Weeks a new collective has to reach two members before it dissolves.",
+           "Weeks a new collective has to reach min_members members before it dissolves.",
            "assumption", integer=True),
+        _P("min_members", 2, 1, 20, "members", "behaviour",
+           "Minimal viable size", "Taille minimale viable",
+           "A collective with fewer members than this after its grace period dissolves "
+           "(1 = only empty collectives dissolve).",
+           "assumption (SKIN dissolves networks with at most one member, domain §2.1)",
+           integer=True),
         _P("knowledge_rate", 0.1, 0.0, 10.0, "units/h", "behaviour",
            "Knowledge production", "Production de savoirs",
            "Knowledge added to a collective's stock per contributed hour "
@@ -448,6 +516,24 @@ def _check_number(where: str, value: Any, low: float, high: float, integer: bool
     return int(value) if integer else float(value)
 
 
+def _check_choice(p: Param, value: Any) -> int:
+    """An integer-coded choice, given by its code or by its name."""
+    if isinstance(value, str) and value.strip() in p.choices:
+        return p.choices.index(value.strip())
+    allowed = ", ".join(f"{code} or '{name}'" for code, name in enumerate(p.choices))
+    try:
+        return _check_number(p.name, value, p.low, p.high, True)
+    except ParameterError:
+        hint = _suggest(value, p.choices) if isinstance(value, str) else ""
+        raise ParameterError(f"{p.name} = {value!r} is not allowed.{hint} "
+                             f"Allowed: {allowed}.") from None
+
+
+def choice_name(name: str, value: Any) -> str:
+    """The name of the value of an integer-coded choice parameter."""
+    return PARAMETERS[name].choices[int(value)]
+
+
 def _check_date(where: str, value: Any) -> str:
     try:
         return _dt.date.fromisoformat(str(value)).isoformat()
@@ -547,7 +633,8 @@ def validate(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     for name, value in (overrides or {}).items():
         if name in PARAMETERS:
             p = PARAMETERS[name]
-            values[name] = _check_number(name, value, p.low, p.high, p.integer)
+            values[name] = _check_choice(p, value) if p.choices else \
+                _check_number(name, value, p.low, p.high, p.integer)
         elif name == "category_shares":
             values[name] = _check_category_shares(value)
         elif name == "start_date":

@@ -47,10 +47,12 @@ def draw_attributes(actors: Table, interest: np.ndarray, rows: np.ndarray, param
                      for j in range(k)], axis=1)
     interest[rows] = expo / expo.sum(axis=1, keepdims=True)
     u = uniforms(streams["actor.time_budget@1"], 0, keys, 0)
-    actors.time_budget[rows] = params["time_budget"] * prof[:, 0] * np.exp(0.5 * special.ndtri(u))
+    actors.time_budget[rows] = params["time_budget"] * prof[:, 0] * np.exp(
+        params["time_budget_spread"] * special.ndtri(u))
     u = uniforms(streams["actor.propensity@1"], 0, keys, 0)
     actors.propensity[rows] = np.clip(
-        _logit_normal(u, params["propensity_median"], 1.0) * prof[:, 1], 0.0, 1.0)
+        _logit_normal(u, params["propensity_median"], params["propensity_spread"])
+        * prof[:, 1], 0.0, 1.0)
     u = uniforms(streams["actor.threshold@1"], 0, keys, 0)
     actors.threshold[rows] = params["threshold_mean"] + params["threshold_spread"] * \
         special.ndtri(u)
@@ -61,7 +63,7 @@ def draw_attributes(actors: Table, interest: np.ndarray, rows: np.ndarray, param
     u = uniforms(streams["actor.voice@1"], 0, keys, 0)
     actors.voice[rows] = np.exp(params["voice_spread"] * special.ndtri(u))
     u = uniforms(streams["actor.need@1"], 0, keys, 0)
-    actors.need_base[rows] = _logit_normal(u, params["need_baseline"], 0.8)
+    actors.need_base[rows] = _logit_normal(u, params["need_baseline"], params["need_spread"])
     actors.need[rows] = actors.need_base[rows]
     actors.anxiety[rows] = params["anxiety_baseline"]
     actors.efficacy[rows] = actors.competence[rows]
@@ -101,10 +103,89 @@ def _peer_targets(keys, group, ptr, rows, n_ties, stream):
     return src, dst
 
 
+@njit(cache=True)
+def _repair_pairing(a, b, n, k, keys, stream):
+    """Remove the self-loops and repeated edges of a random pairing of stubs by degree-
+    preserving swaps with randomly drawn (keyed) edges; degrees stay k. Returns how many
+    defects remain (0 unless the graph is too small or too dense to be simple)."""
+    m = a.shape[0]
+    adj = np.full((n, k), -1, dtype=np.int64)  # neighbour lists, -1 for a dropped stub
+    fill = np.zeros(n, dtype=np.int64)
+    for e in range(m):
+        adj[a[e], fill[a[e]]] = b[e]
+        fill[a[e]] += 1
+        adj[b[e], fill[b[e]]] = a[e]
+        fill[b[e]] += 1
+    remaining = 0
+    for attempt in range(200):
+        remaining = 0
+        for e in range(m):
+            x, y = a[e], b[e]
+            if x != y and _multiplicity(adj, x, y) < 2:
+                continue
+            remaining += 1
+            f = int(uniform(stream, attempt + 1, keys[x], np.uint64(e), 0) * m)
+            c, d = a[f], b[f]
+            if uniform(stream, attempt + 1, keys[x], np.uint64(e), 1) < 0.5:
+                c, d = d, c
+            # (x, y), (c, d) -> (x, c), (y, d)
+            if f == e or x == c or y == d or (x == d and y == c) or (x == y and c == d) or \
+                    _multiplicity(adj, x, c) > 0 or _multiplicity(adj, y, d) > 0:
+                continue
+            _replace(adj, x, y, c)
+            _replace(adj, y, x, d)
+            _replace(adj, c, d, x)
+            _replace(adj, d, c, y)
+            a[e], b[e], a[f], b[f] = x, c, y, d
+            remaining -= 1
+        if remaining == 0:
+            break
+    return remaining
+
+
+@njit(cache=True)
+def _multiplicity(adj, x, y):
+    n = 0
+    for j in range(adj.shape[1]):
+        if adj[x, j] == y:
+            n += 1
+    return n
+
+
+@njit(cache=True)
+def _replace(adj, x, old, new):
+    for j in range(adj.shape[1]):
+        if adj[x, j] == old:
+            adj[x, j] = new
+            return
+
+
+def regular_ties(actors: Table, k: int, stream) -> tuple[np.ndarray, np.ndarray]:
+    """A random k-regular graph over all actors (configuration model: stubs paired in the
+    order of keyed uniforms, then self-loops and repeated edges swapped away). If n·k is
+    odd, the last actor's last stub is dropped (one actor has k − 1 ties)."""
+    n = actors.key.shape[0]
+    if k <= 0 or n < 2:
+        return undirected_csr(np.zeros(0, np.int64), np.zeros(0, np.int64), n)
+    k = min(k, n - 1)
+    owner = np.repeat(np.arange(n, dtype=np.int64), k)
+    u = np.concatenate([uniforms(stream, 0, actors.key, j) for j in range(k)])
+    u = u.reshape(k, n).T.ravel()  # stub j of actor i at position i*k + j
+    order = owner[np.argsort(u, kind="stable")]
+    if order.size % 2:  # n·k odd: drop one stub of the last actor
+        order = np.delete(order, np.flatnonzero(order == n - 1)[-1])
+    a, b = order[0::2].copy(), order[1::2].copy()
+    _repair_pairing(a, b, n, k, actors.key, stream)
+    return undirected_csr(a, b, n)
+
+
 def ties(actors: Table, params: dict, streams: dict) -> tuple[np.ndarray, np.ndarray]:
     """Undirected social graph (CSR): peers of the same territory and category, plus
-    long-range ties. Colleagues of an establishment are tied implicitly (see model)."""
+    long-range ties (or, with ``tie_graph`` = 1, a random regular graph). Colleagues of an
+    establishment are tied implicitly (see model)."""
     n = actors.key.shape[0]
+    if params["tie_graph"] == 1:
+        return regular_ties(actors, params["ties_peer"], streams["tie.regular@1"])
     group = actors.territory.astype(np.int64) * len(CATEGORIES) + actors.category
     ptr, rows = group_index(group, params["n_territories"] * len(CATEGORIES))
     n_peer = int(round(params["ties_peer"] * params["network_density"]))
@@ -158,7 +239,8 @@ def preexisting_collectives(actors: Table, slots: Table, colls: Table, params: d
                             streams: dict, n_estab: int) -> int:
     """Create the collectives present at week 0 and recruit their members; return the count."""
     n = actors.key.shape[0]
-    n_c = int(round(params["preexisting_per_1000"] * params["network_density"] * n / 1000))
+    n_c = params["preexisting_count"] or int(round(
+        params["preexisting_per_1000"] * params["network_density"] * n / 1000))
     if n_c == 0:
         return 0
     n_terr, k_prob, n_cat = params["n_territories"], params["n_problems"], len(CATEGORIES)
@@ -170,8 +252,8 @@ def preexisting_collectives(actors: Table, slots: Table, colls: Table, params: d
     shares = np.array([params["category_shares"][c] for c in CATEGORIES])
     category = np.minimum(np.searchsorted(np.cumsum(shares), draw[2], side="right"), n_cat - 1)
     category = np.where(thematic, -1, category).astype(np.int8)
-    size = np.maximum(2, np.round(params["preexisting_size"] * np.exp(0.8 * special.ndtri(
-        draw[3])))).astype(np.int64)
+    size = np.maximum(2, np.round(params["preexisting_size"] * np.exp(
+        params["preexisting_size_spread"] * special.ndtri(draw[3])))).astype(np.int64)
     # Categorical school collectives are local to an establishment half of the time.
     school = np.isin(category, SCHOOL_CODES)
     local = school & (draw[4] < 0.5)

@@ -261,6 +261,13 @@ class ActorAgent(mesa.Agent):
         """A collective of a random tie: a colleague (if in-person channels are open) or
         a tie of the social graph; then one of that person's memberships at random."""
         m, st = self.model, self.model.streams["join.tie@1"]
+        if m.kn.mixing == 1.0:  # full mixing: anyone else, drawn uniformly
+            if m.n_actors < 2:
+                return None
+            other = int(uniform(st, week, self.key, U0, 0) * (m.n_actors - 1))
+            if other >= self.row:
+                other += 1  # skip oneself
+            return self._membership_of(m.people[other], week)
         colleagues = self.colleagues()
         n_colleagues = len(colleagues) - 1 if colleagues else 0  # oneself excluded
         d = n_colleagues + len(self.ties)
@@ -274,11 +281,15 @@ class ActorAgent(mesa.Agent):
             other = colleagues[j] if colleagues[j] != self.row else colleagues[n_colleagues]
         else:
             other = self.ties[j - n_colleagues]
-        theirs = m.people[other].memberships
+        return self._membership_of(m.people[other], week)
+
+    def _membership_of(self, other: ActorAgent, week: int) -> CollectiveAgent | None:
+        """One of the other actor's collectives, drawn uniformly (None if it has none)."""
+        theirs = other.memberships
         if not theirs:
             return None
-        k = int(uniform(st, week, self.key, U0, 2) * len(theirs))
-        return theirs[k].collective
+        u = uniform(self.model.streams["join.tie@1"], week, self.key, U0, 2)
+        return theirs[int(u * len(theirs))].collective
 
     def brokered_candidate(self, week: int) -> CollectiveAgent | None:
         """The support operator suggests an active collective of one's territory, on a
@@ -460,7 +471,7 @@ class CollectiveAgent(mesa.Agent):
             self.status, self.dormant_since = ACTIVE, -1
         elif self.status == DORMANT and week - self.dormant_since >= kn.dissolve_weeks:
             dissolve = True
-        if not members or (len(members) < 2 and week - self.born >= kn.grace_weeks):
+        if not members or (len(members) < kn.min_members and week - self.born >= kn.grace_weeks):
             dissolve = True
         if dissolve:
             self.status, self.died, self.animator = DISSOLVED, week, -1

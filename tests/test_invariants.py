@@ -39,6 +39,7 @@ SMALL = {
     "preexisting_per_1000": (5.0, 60.0),
     "preexisting_size": (2.0, 30.0),
     "network_density": (0.3, 3.0),
+    "preexisting_count": (1, 40),  # and 0 (preexisting_per_1000 decides) in half the cases
 }
 START_DATES = ("2020-06-01", "2019-06-03", "2021-05-03")  # rentrée at weeks 13, 13, 17
 
@@ -59,6 +60,8 @@ def draw_value(rng, name):
 def random_config(case: int) -> dict:
     rng = np.random.default_rng(1000 + case)
     cfg = {name: draw_value(rng, name) for name in PARAMETERS}
+    if np.random.default_rng(2000 + case).random() < 0.5:
+        cfg["preexisting_count"] = 0
     shares = rng.dirichlet(np.full(len(CATEGORIES), 0.7))
     cfg["category_shares"] = dict(zip(CATEGORIES, shares.tolist(), strict=True))
     cfg["category_shares"]["teacher"] += 1.0 - sum(cfg["category_shares"].values())

@@ -43,6 +43,18 @@ CONFIGS = {
         "release_time": 1.0, "heterogeneity_incentive": 1.0, "spillover": 0.5,
         "leave_time_pressure": 0.5,
     },
+    # The validation switches (docs/validation.md): full mixing of the tie channel, a random
+    # regular tie graph, homogeneous traits, a fixed number of equal-sized pre-existing
+    # collectives, only empty collectives dissolve.
+    "validation_switches": {
+        "mixing": "uniform", "tie_graph": "regular", "ties_peer": 5,
+        "preexisting_count": 7, "preexisting_size": 9, "preexisting_size_spread": 0.0,
+        "min_members": 1, "need_spread": 0.0, "propensity_spread": 0.0,
+        "time_budget_spread": 0.0, "need_baseline": 0.7, "found_need": 0.3,
+        "found_rate": 0.2, "share_open": 0.2,
+        "mobility_multiplier": 3, "join_rate": 0.2,
+        "shocks": [LOCKDOWN], "programmes": [{"start": "2019-10-07", "per_1000": 5}],
+    },
 }
 
 
