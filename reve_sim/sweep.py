@@ -183,6 +183,45 @@ class Expansion:
             self.runs.append(self._run(combo, [k for k, _ in axes]))
         return self.runs
 
+    def expand_design(self, path: str | Path) -> list[dict]:
+        """The runs of a *design file* (``sweep.design=FILE``, written by ``reve-sim-sa``):
+        ``{"runs": [{"run": NAME, "condition": TEXT, "set": {KEY: VALUE}}, ...]}``, each run
+        set over the one base config of the command line (which must not sweep itself)."""
+        if self.swept:
+            raise ParameterError(f"sweep.design lists the runs; do not also sweep "
+                                 f"{', '.join(self.swept)}.")
+        try:
+            rows = json.loads(Path(path).read_text())["runs"]
+        except (OSError, ValueError, KeyError) as err:
+            raise ParameterError(f"sweep.design = {str(path)!r}: cannot read its runs "
+                                 f"({type(err).__name__}: {err}).") from None
+        groups, values = [], {}
+        for key, (text,) in self.axes.items():
+            o = self._override(text)
+            if o.key_or_group in GROUPS or key.startswith("scenario."):
+                groups.append(text)
+            elif not key.startswith("sweep."):
+                values[o.key_or_group] = (o.value(), o.is_add() or o.is_force_add())
+        base = self._base(tuple(groups))
+        for row in rows:
+            conf = copy.deepcopy(self.bases[base])
+            values_row = {**values, **{k: (v, False) for k, v in row["set"].items()}}
+            try:
+                for key, (value, add) in values_row.items():
+                    assign(conf, key, value, add)
+                settings = run_settings(conf)
+            except ParameterError as err:
+                raise ParameterError(f"In design run {row['run']}: {err}") from None
+            self.runs.append({
+                "run": _slug([row["run"]]), "run_id": run_identity(settings),
+                "condition": row.get("condition", row["run"]), "scenario": settings["scenario"],
+                "seed": settings["seed"], "weeks": settings["weeks"],
+                "n_actors": settings["params"]["n_actors"],
+                "overrides": {k: str(v) for k, v in row["set"].items()}, "base": base,
+                "set": values_row, "conf": None, "lang": conf.get("lang", "en"),
+                "figures": conf.get("figures")})
+        return self.runs
+
     def _run(self, combo: tuple[str, ...], keys: list[str]) -> dict:
         groups, scenario_strs, values = [], [], {}
         for text in combo:
@@ -386,7 +425,8 @@ class HydraSweep:
             master = plain_config(self.config)
             tic = time.perf_counter()
             expansion = Expansion(overrides, self._compose, self.hydra_context.config_loader)
-            runs = expansion.expand()
+            design = (master.get("sweep") or {}).get("design")
+            runs = expansion.expand_design(design) if design else expansion.expand()
         except ParameterError as err:
             fail(f"{err}\nNothing was launched.")
         quiet = bool(master.get("quiet"))
