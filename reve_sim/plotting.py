@@ -27,7 +27,7 @@ def _mark_events(ax, weekly: pd.DataFrame, lang: str) -> None:
             if on and start is None:
                 start = w
             elif not on and start is not None:
-                ax.axvspan(start - 0.5, w - 0.5, color=colour, alpha=alpha, lw=0,
+                ax.axvspan(start - 0.5, w - 0.5, color=colour, alpha=alpha, lw=0, zorder=0,
                            label=None if labelled else text(key, lang))
                 labelled = True
                 start = None
@@ -75,5 +75,5 @@ def summary_figure(weekly: pd.DataFrame, title: str, lang: str = "en", footer: s
         ax.grid(alpha=0.3)
     fig.suptitle(title)
     if footer:
-        fig.text(0.01, 0.002, footer, fontsize=6, color="0.4", ha="left", va="bottom")
+        fig.text(0.005, 0.995, footer, fontsize=6, color="0.4", ha="left", va="top")
     return fig
