@@ -45,6 +45,18 @@ def coerce_seed(seed) -> int:
     return int(seed)
 
 
+def model_inputs(seed, rng, n_actors, parameters: dict) -> tuple[int, dict, Knobs]:
+    """The seed, validated parameters and kernel tuple of a model constructor's arguments
+    (shared by ReveModel and the reference implementation; raises ParameterError)."""
+    if seed is not None and rng is not None:
+        raise ParameterError("give either seed or rng, not both")
+    seed = coerce_seed(seed if seed is not None else rng)
+    if n_actors is not None:
+        parameters = {**parameters, "n_actors": n_actors}
+    params = validate(parameters)
+    return seed, params, Knobs(*[float(params[name]) for name in PARAMETERS])
+
+
 class ReveModel(mesa.Model):
     """Educational innovation ecosystem model; one step is one school-calendar week.
 
@@ -70,16 +82,10 @@ class ReveModel(mesa.Model):
     """The weekly plan: (name, method, what it does), run in this order."""
 
     def __init__(self, seed=None, n_actors=None, *, rng=None, **parameters):
-        if seed is not None and rng is not None:
-            raise ParameterError("give either seed or rng, not both")
-        seed = coerce_seed(seed if seed is not None else rng)
-        if n_actors is not None:
-            parameters["n_actors"] = n_actors
-        params = validate(parameters)
+        seed, params, self.kn = model_inputs(seed, rng, n_actors, parameters)
         super().__init__(rng=seed)
         self.seed = seed
         self.params = params
-        self.kn = Knobs(*[float(params[name]) for name in PARAMETERS])
         self.streams = decision_streams(seed)
         pop = build_population(params, self.streams)
         self.actors, self.slots, self.collectives = pop.actors, pop.slots, pop.collectives

@@ -41,8 +41,8 @@ from . import rules
 from .calendar import build_environment
 from .keyed_random import decision_streams, derived_key, uniform
 from .metrics import WEEKLY_METRICS, weekly_row
-from .model import HORIZON, Knobs, ReveModel, coerce_seed
-from .parameters import CATEGORIES, PARAMETERS, ParameterError, validate
+from .model import HORIZON, Knobs, ReveModel, model_inputs
+from .parameters import CATEGORIES
 from .population import TEACHER, build_population, draw_attributes
 from .state import (
     ACTIVE,
@@ -488,15 +488,9 @@ class ReferenceModel(mesa.Model):
     PLAN = ReveModel.PLAN  # the same weekly plan, by the same method names
 
     def __init__(self, seed=None, n_actors=None, *, rng=None, **parameters):
-        if seed is not None and rng is not None:
-            raise ParameterError("give either seed or rng, not both")
-        seed = coerce_seed(seed if seed is not None else rng)
-        if n_actors is not None:
-            parameters["n_actors"] = n_actors
-        params = validate(parameters)
+        seed, params, self.kn = model_inputs(seed, rng, n_actors, parameters)
         super().__init__(rng=seed)
         self.seed, self.params = seed, params
-        self.kn = Knobs(*[float(params[name]) for name in PARAMETERS])
         self.R = knob_rules(self.kn)  # the rules.py formulas, kn bound
         self.streams = decision_streams(seed)
         self.n_actors, self.m = params["n_actors"], params["max_memberships"]
