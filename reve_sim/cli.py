@@ -322,8 +322,13 @@ def execute(conf: dict, settings: dict, target: Path, *, figures: bool, lang: st
     from .model import ReveModel
     from .provenance import provenance
     from .results import write_run
+    from .sweep import warm_up
 
     weeks = settings["weeks"]
+    if progress:
+        print("Loading the model's kernels (compiled on first use, about a minute)...",
+              file=sys.stderr, flush=True)
+    warm_up()  # so that the progress bar's time estimate measures the weeks, not compilation
     start = time.perf_counter()
     model = ReveModel(seed=settings["seed"], **settings["params"])
     with tqdm(total=weeks, unit="week", disable=not progress, desc=settings["scenario"],
