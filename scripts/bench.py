@@ -1,7 +1,7 @@
 """Benchmark of reve-sim: kernel vs readable reference, scaling to 1M actors, cold start.
 
     .venv/bin/python scripts/bench.py            # full benchmark (~15 min on 2 cores)
-    .venv/bin/python scripts/bench.py --quick    # small sizes, for a smoke check
+    .venv/bin/python scripts/bench.py --quick    # small sizes, into results/bench-quick/
 
 Every measurement runs in a fresh process (clean peak-memory reading, no warm caches of
 another size); timings are medians of repeats, and the kernel/reference ratio is measured
@@ -224,11 +224,13 @@ def main() -> int:
     t0 = time.perf_counter()
     facts = run(args.quick)
     facts["wall_s"] = time.perf_counter() - t0
-    suffix = "-quick" if args.quick else ""
-    (DOCS / f"performance{suffix}.json").write_text(json.dumps(facts, indent=2))
-    figure(facts, DOCS / "figures" / f"performance{suffix}.png")
-    (DOCS / f"performance{suffix}.md").write_text(report(facts, f"performance{suffix}.png"))
-    print(f"wrote docs/performance{suffix}.md, .json and docs/figures/performance{suffix}.png")
+    out = ROOT / "results" / "bench-quick" if args.quick else DOCS  # a smoke check stays out
+    out.mkdir(parents=True, exist_ok=True)                             # of the docs
+    (out / "performance.json").write_text(json.dumps(facts, indent=2))
+    figure(facts, out / "figures" / "performance.png")
+    (out / "performance.md").write_text(report(facts, "performance.png"))
+    print(f"wrote {out.relative_to(ROOT)}/performance.md, performance.json and "
+          "figures/performance.png")
     return 0
 
 
