@@ -9,32 +9,24 @@ scenario menu of the workshop app.
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 
-import yaml
-
+from . import named_configs
+from .configgen import CONFIG_DIR
 from .parameters import PARAMETERS, ParameterError, validate
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "configs" / "scenario"
+SCENARIO_DIR = CONFIG_DIR / "scenario"
 FIELDS = {"name", "title_en", "title_fr", "question", "weeks", "levers", "parameters",
           "shocks", "programmes", "extends"}
 
 
 def names() -> list[str]:
     """Names of the shipped scenarios."""
-    return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+    return named_configs.names(SCENARIO_DIR)
 
 
 def load(name: str) -> dict:
     """The scenario's definition with ``extends`` resolved (raises ParameterError)."""
-    path = SCENARIO_DIR / f"{name}.yaml"
-    if not path.is_file():
-        close = difflib.get_close_matches(name, names(), n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise ParameterError(f"Unknown scenario {name!r}.{hint} "
-                             f"Valid scenarios: {', '.join(names())}.")
-    spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return resolve(spec)
+    return resolve(named_configs.read(SCENARIO_DIR, name, "scenario"))
 
 
 def resolve(spec: dict) -> dict:

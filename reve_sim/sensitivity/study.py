@@ -22,8 +22,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import yaml
 
+from .. import named_configs
 from ..configgen import CONFIG_DIR
 from ..parameters import PARAMETERS, ParameterError
 from .problem import DISTS, Problem
@@ -43,23 +43,12 @@ IDENTITY = ("method", "N", "num_levels", "second_order", "replicates", "seed",
 
 
 def studies() -> list[str]:
-    return sorted(p.stem for p in SA_DIR.glob("*.yaml"))
-
-
-def _coerce(text: str):
-    value = yaml.safe_load(text)
-    return value
+    return named_configs.names(SA_DIR)
 
 
 def load(name: str, overrides: dict | None = None) -> dict:
     """The study ``configs/sa/<name>.yaml`` with ``overrides`` (``key: value``) applied."""
-    path = SA_DIR / f"{name}.yaml"
-    if not path.is_file():
-        close = difflib.get_close_matches(name, studies(), n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise ParameterError(f"Unknown study {name!r}.{hint} Studies (configs/sa/): "
-                             f"{', '.join(studies())}.")
-    study = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    study = named_configs.read(SA_DIR, name, "study", "studies")
     study.setdefault("name", name)
     for key, value in (overrides or {}).items():
         top = key.split(".")[0]
