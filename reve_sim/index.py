@@ -7,7 +7,7 @@ visit entities in a fixed order (the fixed order float reductions need).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 
 @njit(cache=True)
@@ -82,20 +82,39 @@ def sorted_union(a, b):
     return out[:k].copy()
 
 
-@njit(cache=True)
+BLOCK = 4096
+"""Rows per block of a parallel pass. Blocks have a fixed size, so a reduction that adds
+per-block partial results in block order gives the same bits whatever the thread count."""
+
+
+@njit(parallel=True, cache=True)
 def member_rows(coll):
     """Rows of the actors holding at least one membership, increasing: the membership
-    kernels visit only these (a minority of actors at large sizes)."""
+    kernels visit only these (a minority of actors at large sizes). Two parallel passes over
+    fixed blocks: count, then write at each block's offset."""
     n, m = coll.shape
-    out = np.empty(n, dtype=np.int64)
-    k = 0
-    for i in range(n):
-        for s in range(m):
-            if coll[i, s] >= 0:
-                out[k] = i
-                k += 1
-                break
-    return out[:k].copy()
+    n_blocks = (n + BLOCK - 1) // BLOCK
+    offset = np.zeros(n_blocks + 1, dtype=np.int64)
+    for b in prange(n_blocks):
+        k = 0
+        for i in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
+            for s in range(m):
+                if coll[i, s] >= 0:
+                    k += 1
+                    break
+        offset[b + 1] = k
+    for b in range(n_blocks):
+        offset[b + 1] += offset[b]
+    out = np.empty(offset[n_blocks], dtype=np.int64)
+    for b in prange(n_blocks):
+        k = offset[b]
+        for i in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
+            for s in range(m):
+                if coll[i, s] >= 0:
+                    out[k] = i
+                    k += 1
+                    break
+    return out
 
 
 @njit(cache=True)

@@ -14,6 +14,7 @@ from numba import njit, prange
 
 from . import rules
 from .keyed_random import derived_key, uniform
+from .parameters import Knobs
 from .state import ACTIVE, CATEGORICAL, DISSOLVED, DORMANT, EMERGENT, INSTITUTIONAL, THEMATIC
 
 U0 = np.uint64(0)
@@ -22,9 +23,10 @@ U0 = np.uint64(0)
 # --- 1. contingencies -------------------------------------------------------------------
 
 @njit(parallel=True, cache=True)
-def contingencies(week, kn, env_time, peak, st_start, st_duration, key, category,
+def contingencies(week, knobs, env_time, peak, st_start, st_duration, key, category,
                   time_budget, unavailable_until, engagement, coll, available, teacher):
     """Personal contingencies start; hours available this week (release time included)."""
+    kn = Knobs(*knobs)
     n, m = coll.shape
     for i in prange(n):
         if unavailable_until[i] < week:
@@ -43,7 +45,8 @@ def contingencies(week, kn, env_time, peak, st_start, st_duration, key, category
 
 
 @njit(parallel=True, cache=True)
-def animator_departures(week, kn, st_departure, ckey, status, animator, supported, n_used):
+def animator_departures(week, knobs, st_departure, ckey, status, animator, supported, n_used):
+    kn = Knobs(*knobs)
     for c in prange(n_used):
         if (status[c] == ACTIVE or status[c] == DORMANT) and animator[c] >= 0:
             h = kn.animator_departure * (0.5 if supported[c] else 1.0)
@@ -54,8 +57,9 @@ def animator_departures(week, kn, st_departure, ckey, status, animator, supporte
 # --- 2. need, anxiety, efficacy ---------------------------------------------------------
 
 @njit(parallel=True, cache=True)
-def wellbeing(kn, env_need, env_anxiety, env_loss, need_base, need, anxiety, efficacy,
+def wellbeing(knobs, env_need, env_anxiety, env_loss, need_base, need, anxiety, efficacy,
               competence, support, knowledge):
+    kn = Knobs(*knobs)
     for i in prange(need.shape[0]):
         need[i] = rules.relax(need[i], rules.need_target(need_base[i], env_need),
                               kn.need_relaxation)
@@ -69,12 +73,13 @@ def wellbeing(kn, env_need, env_anxiety, env_loss, need_base, need, anxiety, eff
 # --- 3. interaction ---------------------------------------------------------------------
 
 @njit(parallel=True, cache=True)
-def give_time(week, kn, holiday, st_contribute, rows, key, ckey, voice, available, committed,
+def give_time(week, knobs, holiday, st_contribute, rows, key, ckey, voice, available, committed,
               coll, engagement, hours, contribution, total_contribution, animator, supported):
     """Hours each member gives (never above the hours available) and who contributes.
 
     ``rows`` must include every actor holding a membership now or at the previous call (so
     that actors who lost their last membership get their per-week fields reset)."""
+    kn = Knobs(*knobs)
     m = coll.shape[1]
     slow = rules.holiday_factor(kn, holiday)
     for j in prange(rows.shape[0]):
@@ -108,13 +113,14 @@ def give_time(week, kn, holiday, st_contribute, rows, key, ckey, voice, availabl
 
 
 @njit(cache=True)
-def tally_collectives(kn, rows, coll, category, engagement, contribution, status, activity,
+def tally_collectives(knobs, rows, coll, category, engagement, contribution, status, activity,
                       n_members, n_contributors, category_mask, mean_engagement, knowledge,
                       knowledge_added, value, n_used):
     """Sum members' contributions per collective, visiting memberships in (actor row, slot)
     order — one fixed order, so sums are bit-reproducible; then grow knowledge stocks and
     price what each collective offers (``rules.collective_value``). Records of dissolved
     collectives stay as they were when they dissolved."""
+    kn = Knobs(*knobs)
     for c in range(n_used):
         knowledge_added[c] = 0.0
         if status[c] != ACTIVE and status[c] != DORMANT:
@@ -148,12 +154,14 @@ def tally_collectives(kn, rows, coll, category, engagement, contribution, status
 
 
 @njit(parallel=True, cache=True)
-def member_benefits(week, kn, holiday, st_welcome, rows, key, ckey, interest, need, propensity,
-                    available, coll, engagement, satisfaction, since, hours, contribution,
-                    welcomed, problem, value, n_members, n_contributors, animator, supported,
-                    support, knowledge):
-    """Each member's benefit, cost and satisfaction; engagement adjusts (not in holidays).
-    ``rows`` as for ``give_time``."""
+def member_benefits(week, knobs, holiday, st_welcome, st_leave, rows, key, ckey, interest, need,
+                    propensity, available, committed, coll, engagement, satisfaction, since,
+                    contribution, welcomed, problem, value, n_members, n_contributors, animator,
+                    supported, support, knowledge, ended):
+    """Each member's benefit, cost and satisfaction; engagement adjusts (not in holidays);
+    then the member decides whether to leave (``ended`` = 1, closed in the leaving phase:
+    one pass over the memberships instead of two). ``rows`` as for ``give_time``."""
+    kn = Knobs(*knobs)
     m = coll.shape[1]
     for j in prange(rows.shape[0]):
         i = rows[j]
@@ -185,26 +193,11 @@ def member_benefits(week, kn, holiday, st_welcome, rows, key, ckey, interest, ne
                     engagement[i, s], rules.engagement_target(kn, propensity[i],
                                                               satisfaction[i, s]),
                     kn.engagement_rate)
-        support[i] = sup
-        knowledge[i] = kno
-
-
-# --- 4. leaving -------------------------------------------------------------------------
-
-@njit(parallel=True, cache=True)
-def leaving(week, kn, st_leave, rows, key, ckey, coll, satisfaction, committed, available,
-            ended):
-    """Mark memberships that end this week by the actor's choice (``ended`` = 1)."""
-    m = coll.shape[1]
-    for j in prange(rows.shape[0]):
-        i = rows[j]
-        for s in range(m):
-            c = coll[i, s]
-            if c < 0:
-                continue
             h = rules.leave_hazard(kn, satisfaction[i, s], committed[i], available[i])
             if uniform(st_leave, week, key[i], ckey[c], 0) < h:
                 ended[i, s] = 1
+        support[i] = sup
+        knowledge[i] = kno
 
 
 # --- 5. joining -------------------------------------------------------------------------
@@ -307,62 +300,76 @@ def _membership_of(week, i, a, key, coll, st_tie):
 
 
 @njit(parallel=True, cache=True)
-def choose_collective(week, kn, in_person, online_discovery, st_consider, st_tie, st_brokerage,
-                      st_discovery, key, category, territory, estab, interest, need, propensity,
-                      threshold, available, committed, unavailable_until, coll, tie_ptr,
-                      tie_rows, estab_ptr, estab_rows, ccat, cestab, status, copen, problem,
-                      activity, n_members, n_contributors, category_mask, animator, supported,
-                      broker_ptr, broker_rows, n_problems, disc_cum, disc_rows, choice):
-    """Decide phase of joining: each searching actor's best acceptable candidate, or -1.
+def choose_collective(week, knobs, env_founding, in_person, online_discovery, st_consider,
+                      st_tie, st_brokerage, st_discovery, st_found, key, category, territory,
+                      estab, interest, need, propensity, threshold, found_propensity, available,
+                      committed, support, unavailable_until, coll, tie_ptr, tie_rows, estab_ptr,
+                      estab_rows, ccat, cestab, status, copen, problem, activity, n_members,
+                      n_contributors, category_mask, animator, supported, broker_ptr,
+                      broker_rows, n_problems, disc_cum, disc_rows, choice, founder):
+    """Decide phase of joining and founding: each searching actor's best acceptable
+    candidate, or -1, and whether an actor with room would found a collective.
 
     Reads a frozen state (no membership changes here), so the order of actors is irrelevant.
+    The founding decision reads the state before this week's joins: founding re-checks that
+    a free slot is left (``found_collectives``), and joins only fill slots, so deciding it
+    here or after the joins is the same.
     """
+    kn = Knobs(*knobs)
     n, m = coll.shape
     for i in prange(n):
         choice[i] = -1
+        founder[i] = False
+        if unavailable_until[i] >= week:
+            continue
         free = False
         for s in range(m):
             if coll[i, s] < 0:
                 free = True
-        if not free or unavailable_until[i] >= week:
+        if not free:
             continue
+        p = rules.founding_probability(kn, need[i], support[i], found_propensity[i],
+                                       env_founding)
+        if p > 0.0 and uniform(st_found, week, key[i], U0, 0) < p:
+            founder[i] = True
         if uniform(st_consider, week, key[i], U0, 0) >= kn.join_rate * (0.5 + need[i]):
             continue
         if committed[i] + propensity[i] * kn.hours_per_membership > available[i]:
             continue  # no room in the time budget
-        cands = np.full(3, -1, dtype=np.int64)
-        introduced = np.zeros(3, dtype=np.bool_)
-        cands[0] = tie_candidate(week, i, key, coll, tie_ptr, tie_rows, estab, estab_ptr,
-                                 estab_rows, in_person, st_tie, kn.mixing == 1.0)
-        introduced[0] = True
+        # three channels, each giving at most one candidate: a tie (an introduction), the
+        # operator's brokerage, online discovery
+        by_tie = tie_candidate(week, i, key, coll, tie_ptr, tie_rows, estab, estab_ptr,
+                               estab_rows, in_person, st_tie, kn.mixing == 1.0)
+        brokered = -1
         if uniform(st_brokerage, week, key[i], U0, 0) < kn.brokerage:
             # the operator suggests a collective on a problem drawn by interest, in the territory
             u = uniform(st_brokerage, week, key[i], U0, 1)
             acc = 0.0
-            p = n_problems - 1
+            prob = n_problems - 1
             for k in range(n_problems):
                 acc += interest[i, k]
                 if u < acc:
-                    p = k
+                    prob = k
                     break
-            g = territory[i] * n_problems + p
+            g = territory[i] * n_problems + prob
             size = broker_ptr[g + 1] - broker_ptr[g]
             if size > 0:
                 u2 = uniform(st_brokerage, week, key[i], U0, 2)
-                cands[1] = broker_rows[broker_ptr[g] + int(u2 * size)]
+                brokered = broker_rows[broker_ptr[g] + int(u2 * size)]
+        discovered = -1
         if disc_rows.shape[0] > 0 and uniform(st_discovery, week, key[i], U0, 0) < min(
                 1.0, kn.discoverability * online_discovery):
             u = uniform(st_discovery, week, key[i], U0, 1)
-            cands[2] = disc_rows[pick_by_weight(disc_cum, u)]
+            discovered = disc_rows[pick_by_weight(disc_cum, u)]
         best = -1
         best_value = 0.0
         for k in range(3):
-            c = cands[k]
+            c = by_tie if k == 0 else (brokered if k == 1 else discovered)
             if c < 0 or not eligible(i, c, category, estab, ccat, cestab, status, coll):
                 continue
-            if copen[c] == 0 and not introduced[k] and not has_tied_member(
+            if copen[c] == 0 and k > 0 and not has_tied_member(
                     i, c, coll, tie_ptr, tie_rows, estab, estab_ptr, estab_rows):
-                continue
+                continue  # a closed collective takes only someone introduced by a member
             match = rules.interest_match(interest[i], problem[c])
             value = rules.expected_benefit(kn, activity[c], match, category_mask[c], category[i],
                                            need[i], n_contributors[c], n_members[c],
@@ -396,26 +403,6 @@ def apply_joins(week, choice, propensity, coll, engagement, satisfaction, since,
 
 
 # --- 6. founding ------------------------------------------------------------------------
-
-@njit(parallel=True, cache=True)
-def decide_founders(week, kn, env_founding, st_found, key, need, support, found_propensity,
-                    unavailable_until, coll, founder):
-    n, m = coll.shape
-    for i in prange(n):
-        founder[i] = False
-        if unavailable_until[i] >= week:
-            continue
-        free = False
-        for s in range(m):
-            if coll[i, s] < 0:
-                free = True
-        if not free:
-            continue
-        p = rules.founding_probability(kn, need[i], support[i], found_propensity[i],
-                                       env_founding)
-        if p > 0.0 and uniform(st_found, week, key[i], U0, 0) < p:
-            founder[i] = True
-
 
 @njit(cache=True)
 def free_slot(coll, a):
@@ -482,13 +469,14 @@ def top_interest(interest, a):
 
 
 @njit(cache=True)
-def found_collectives(week, kn, in_person, st_found_coll, founder, key, category, territory,
+def found_collectives(week, knobs, in_person, st_found_coll, founder, key, category, territory,
                       estab, interest, need, propensity, unavailable_until, coll, engagement,
                       satisfaction, since, total_contribution, welcomed, tie_ptr, tie_rows,
                       estab_ptr, estab_rows, ckey, cstatus, ckind, ccat, copen, corigin,
                       cproblem, cterritory, cestab, canimator, csupported, cknowledge, cborn,
                       n_used):
     """Apply phase of founding, sequential in row order (founders compete for co-founders)."""
+    kn = Knobs(*knobs)
     for f in range(founder.shape[0]):
         if not founder[f] or free_slot(coll, f) < 0:
             continue
@@ -520,10 +508,11 @@ def found_collectives(week, kn, in_person, st_found_coll, founder, key, category
 # --- 7. lifecycle -----------------------------------------------------------------------
 
 @njit(cache=True)
-def tally_members(kn, rows, coll, category, engagement, status, n_members, category_mask,
+def tally_members(knobs, rows, coll, category, engagement, status, n_members, category_mask,
                   successor, successor_engagement, n_used):
     """Head count, category mix and would-be animator (the first most engaged member, if
     engaged enough) of each collective, in (actor row, slot) order."""
+    kn = Knobs(*knobs)
     for c in range(n_used):
         successor[c] = -1
         if status[c] != ACTIVE and status[c] != DORMANT:
@@ -546,10 +535,11 @@ def tally_members(kn, rows, coll, category, engagement, status, n_members, categ
 
 
 @njit(parallel=True, cache=True)
-def lifecycle(week, kn, holiday, st_takeover, st_renewal, coll, ckey, status, animator,
+def lifecycle(week, knobs, holiday, st_takeover, st_renewal, coll, ckey, status, animator,
               funding, funding_end, activity, n_members, mean_engagement, born, died,
               quiet_weeks, dormant_since, successor, n_used):
     """Animator succession, funding end, dormancy and dissolution."""
+    kn = Knobs(*knobs)
     for c in prange(n_used):
         if status[c] != ACTIVE and status[c] != DORMANT:
             continue
@@ -592,9 +582,10 @@ def lifecycle(week, kn, holiday, st_takeover, st_renewal, coll, ckey, status, an
 # --- 8. spillover -----------------------------------------------------------------------
 
 @njit(cache=True)
-def spillover(kn, rows, coll, status, knowledge, n_members, n_used):
+def spillover(knobs, rows, coll, status, knowledge, n_members, n_used):
     """Boundary spanners carry knowledge from richer to poorer active collectives; gaps are
     summed in (actor row, slot) order."""
+    kn = Knobs(*knobs)
     old = knowledge[:n_used].copy()
     inflow = np.zeros(n_used)
     m = coll.shape[1]
@@ -615,7 +606,7 @@ def spillover(kn, rows, coll, status, knowledge, n_members, n_used):
 # --- 6b. programme calls ----------------------------------------------------------------
 
 @njit(cache=True)
-def programme_collectives(week, kn, in_person, n_new, call, problem_fixed, amount, duration,
+def programme_collectives(week, knobs, in_person, n_new, call, problem_fixed, amount, duration,
                           n_territories, support_code, n_categories, st_prog, st_animator,
                           tc_ptr, tc_rows, t_ptr, t_rows, key, category, estab, interest, need,
                           propensity, unavailable_until, coll, engagement, satisfaction, since,
@@ -625,6 +616,7 @@ def programme_collectives(week, kn, in_person, n_new, call, problem_fixed, amoun
                           cknowledge, cborn, n_used):
     """A programme call creates funded, open, thematic collectives with a supported animator
     (support staff of the territory first), who recruits among its ties."""
+    kn = Knobs(*knobs)
     k_prob = interest.shape[1]
     for j in range(n_new):
         c = n_used
@@ -671,3 +663,25 @@ def programme_collectives(week, kn, in_person, n_new, call, problem_fixed, amoun
                     propensity, unavailable_until, coll, engagement, satisfaction, since,
                     total_contribution, welcomed, tie_ptr, tie_rows, estab_ptr, estab_rows)
     return n_used
+
+
+# --- bookkeeping ------------------------------------------------------------------------
+
+@njit(cache=True)
+def end_memberships(week, rows, cols, tenures, coll, engagement, satisfaction, since, hours,
+                    contribution, total_contribution, welcomed):
+    """Clear the slots (rows[k], cols[k]) and count the tenure of each membership begun
+    during the run (``since`` >= 0) in ``tenures`` (indexed by weeks held; its length must
+    exceed ``week``)."""
+    for k in range(rows.shape[0]):
+        i, s = rows[k], cols[k]
+        if since[i, s] >= 0:
+            tenures[week - since[i, s]] += 1
+        coll[i, s] = -1
+        engagement[i, s] = 0.0
+        satisfaction[i, s] = 0.0
+        hours[i, s] = 0.0
+        contribution[i, s] = 0.0
+        total_contribution[i, s] = 0.0
+        welcomed[i, s] = 0
+        since[i, s] = 0

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
-from .index import member_rows
+from .index import BLOCK, member_rows
 from .parameters import CATEGORIES
 from .rules import popcount
 from .state import ACTIVE, DORMANT, ORIGINS, PREEXISTING
@@ -104,104 +104,180 @@ def ecosystems(rows, coll, status, problem, category_mask, n_used, min_collectiv
     return n_eco, best_n, best_cat, spanners
 
 
-@njit(cache=True)
+@njit(parallel=True, cache=True)
 def actor_metrics(rows, coll, engagement, contribution, total_contribution, status, category,
                   efficacy, n_categories):
     """Engaged actors by category, efficacy of networked vs isolated actors, and the
-    contribution records of current memberships of living collectives (``rows``: the actors
-    holding a membership, increasing)."""
-    n, m = coll.shape
-    engaged = np.zeros(n_categories, dtype=np.int64)
-    eff_net, n_net = 0.0, 0
-    memberships, contributing, ever = 0, 0, 0
-    eng_sum = 0.0
-    totals = np.empty(rows.shape[0] * m, dtype=np.float64)
-    for i in rows:
-        networked = False
-        for s in range(m):
-            c = coll[i, s]
-            if c < 0 or (status[c] != ACTIVE and status[c] != DORMANT):
-                continue
-            networked = networked or status[c] == ACTIVE
-            totals[memberships] = total_contribution[i, s]
-            memberships += 1
-            eng_sum += engagement[i, s]
-            if contribution[i, s] > 0.0:
-                contributing += 1
-            if total_contribution[i, s] > 0.0:
-                ever += 1
-        if networked:
-            engaged[category[i]] += 1
-            eff_net += efficacy[i]
-            n_net += 1
-    eff_all = 0.0
-    for i in range(n):
-        eff_all += efficacy[i]
-    n_iso = n - n_net
-    eff_iso = (eff_all - eff_net) / n_iso if n_iso else np.nan
-    return (engaged, eff_net / n_net if n_net else np.nan, eff_iso,
-            memberships, contributing, ever, eng_sum, totals[:memberships])
+    contribution records of current memberships of living collectives (``rows``: increasing,
+    including every actor holding a membership; ``totals`` holds -1 for other slots)."""
+    m = coll.shape[1]
+    n_blocks = (rows.shape[0] + BLOCK - 1) // BLOCK
+    engaged = np.zeros((n_blocks, n_categories), dtype=np.int64)
+    counts = np.zeros((n_blocks, 4), dtype=np.int64)  # networked, memberships, contributing, ever
+    sums = np.zeros((n_blocks, 2))  # efficacy of the networked, engagement
+    totals = np.full(rows.shape[0] * m, -1.0)
+    for b in prange(n_blocks):
+        for j in range(b * BLOCK, min(rows.shape[0], (b + 1) * BLOCK)):
+            i = rows[j]
+            networked = False
+            for s in range(m):
+                c = coll[i, s]
+                if c < 0 or (status[c] != ACTIVE and status[c] != DORMANT):
+                    continue
+                networked = networked or status[c] == ACTIVE
+                totals[j * m + s] = total_contribution[i, s]
+                counts[b, 1] += 1
+                sums[b, 1] += engagement[i, s]
+                if contribution[i, s] > 0.0:
+                    counts[b, 2] += 1
+                if total_contribution[i, s] > 0.0:
+                    counts[b, 3] += 1
+            if networked:
+                engaged[b, category[i]] += 1
+                sums[b, 0] += efficacy[i]
+                counts[b, 0] += 1
+    eff_net, eng_sum = 0.0, 0.0
+    for b in range(n_blocks):
+        eff_net += sums[b, 0]
+        eng_sum += sums[b, 1]
+    n_net, memberships, contributing, ever = counts.sum(axis=0)
+    n_iso = efficacy.shape[0] - n_net
+    eff_iso = (total(efficacy) - eff_net) / n_iso if n_iso else np.nan
+    return (engaged.sum(axis=0), eff_net / n_net if n_net else np.nan, eff_iso,
+            memberships, contributing, ever, eng_sum, totals)
 
 
-def weekly_row(state, params: dict, w: int, joins: int, exits: int) -> list[float]:
+@njit(cache=True)
+def inequality(totals):
+    """Gini of cumulative contributions and the share produced by the top 1% of members
+    (``totals``: one per membership, negative entries ignored)."""
+    n = 0
+    for k in range(totals.shape[0]):
+        n += totals[k] >= 0.0
+    pos = np.sort(totals[totals > 0.0])
+    whole = 0.0
+    weighted = 0.0
+    first_rank = n - pos.shape[0] + 1
+    for k in range(pos.shape[0]):
+        whole += pos[k]
+        weighted += (first_rank + k) * pos[k]
+    if n == 0 or whole <= 0.0:
+        return np.nan, np.nan
+    gini = 2.0 * weighted / (n * whole) - (n + 1.0) / n
+    top = max(1, int(math.ceil(0.01 * n)))
+    top_sum = 0.0
+    for k in range(max(0, pos.shape[0] - top), pos.shape[0]):
+        top_sum += pos[k]
+    return gini, top_sum / whole
+
+
+@njit(parallel=True, cache=True)
+def total(x):
+    """Sum by blocks (see BLOCK): the same bits whatever the number of threads."""
+    n_blocks = (x.shape[0] + BLOCK - 1) // BLOCK
+    part = np.zeros(n_blocks)
+    for b in prange(n_blocks):
+        for i in range(b * BLOCK, min(x.shape[0], (b + 1) * BLOCK)):
+            part[b] += x[i]
+    whole = 0.0
+    for b in range(n_blocks):
+        whole += part[b]
+    return whole
+
+
+@njit(cache=True)
+def mean(x):
+    return total(x) / x.shape[0] if x.shape[0] else np.nan
+
+
+@njit(cache=True)
+def collective_metrics(week, status, n_members, category_mask, born, died, origin, activity,
+                       knowledge, knowledge_added):
+    """Counts, sizes, category mix, activity and knowledge of the collectives this week."""
+    active = dormant = births = deaths = size_max = categories = heterogeneous = 0
+    size_sum, hours, produced, stock = 0.0, 0.0, 0.0, 0.0
+    for c in range(status.shape[0]):
+        if born[c] == week and origin[c] != PREEXISTING:
+            births += 1
+        if died[c] == week:
+            deaths += 1
+        produced += knowledge_added[c]
+        if status[c] == ACTIVE:
+            active += 1
+            size_sum += n_members[c]
+            size_max = max(size_max, n_members[c])
+            k = popcount(category_mask[c])
+            categories += k
+            if k >= 2:
+                heterogeneous += 1
+            hours += activity[c]
+            stock += knowledge[c]
+        elif status[c] == DORMANT:
+            dormant += 1
+            hours += activity[c]
+    nan = np.nan
+    return (active, dormant, births, deaths, size_sum / active if active else nan,
+            float(size_max), categories / active if active else nan,
+            heterogeneous / active if active else nan, hours, produced, stock)
+
+
+@njit(cache=True)
+def observe(week, rows, coll, engagement, contribution, total_contribution, category, need,
+            anxiety, efficacy, status, problem, category_mask, n_members, born, died, origin,
+            activity, knowledge, knowledge_added, min_collectives, min_categories, n_categories):
+    """All weekly observations in one compiled call: the engaged actors by category and
+    the scalars named by ``OBSERVED``, in that order."""
+    engaged, eff_net, eff_iso, memberships, contributing, ever, eng_sum, totals = \
+        actor_metrics(rows, coll, engagement, contribution, total_contribution, status,
+                      category, efficacy, n_categories)
+    n_eco, eco_n, eco_cat, spanners = ecosystems(rows, coll, status, problem, category_mask,
+                                                 status.shape[0], min_collectives,
+                                                 min_categories)
+    gini, top1 = inequality(totals)
+    (active, dormant, births, deaths, mean_size, max_size, mean_categories, heterogeneous,
+     hours, produced, stock) = collective_metrics(week, status, n_members, category_mask, born,
+                                                  died, origin, activity, knowledge,
+                                                  knowledge_added)
+    per = 1.0 / memberships if memberships else np.nan
+    return engaged, (
+        float(engaged.sum()), memberships, active, dormant, births, deaths, mean_size,
+        max_size, contributing * per, ever * per, top1, gini, mean_categories, heterogeneous,
+        spanners, n_eco, eco_n, eco_cat, hours, produced, stock, mean(need), mean(anxiety),
+        mean(efficacy), eff_net, eff_iso, eng_sum * per)
+
+
+OBSERVED = ("engaged_actors", "memberships", "active_collectives", "dormant_collectives",
+            "births", "deaths", "mean_size", "max_size", "contributor_share",
+            "ever_contributed_share", "top1_share", "gini_contributions", "mean_categories",
+            "heterogeneous_share", "boundary_spanners", "ecosystems",
+            "largest_ecosystem_collectives", "largest_ecosystem_categories", "activity_hours",
+            "knowledge_produced", "knowledge_stock", "mean_need", "mean_anxiety",
+            "mean_efficacy", "efficacy_networked", "efficacy_isolated", "mean_engagement")
+"""Names of the scalars ``observe`` returns, in order (with joins and exits, which the
+plan counts, they complete WEEKLY_METRICS)."""
+
+
+def weekly_row(state, params: dict, w: int, joins: int, exits: int,
+               rows: np.ndarray | None = None) -> np.ndarray:
     """The week's WEEKLY_METRICS from a state in the array layout (``slot.<field>``,
     ``collective.<field>`` for the rows in use, ``actor.<field>``); shared by ReveModel and
-    the reference implementation, so both observe with the same reductions."""
-    coll, status = state["slot.coll"], state["collective.status"]
-    category_mask, n_members = state["collective.category_mask"], state["collective.n_members"]
-    rows = member_rows(coll)
-    active = status == ACTIVE
-    dormant = status == DORMANT
-    engaged, eff_net, eff_iso, memberships, contributing, ever, eng_sum, totals = \
-        actor_metrics(rows, coll, state["slot.engagement"], state["slot.contribution"],
-                      state["slot.total_contribution"], status, state["actor.category"],
-                      state["actor.efficacy"], len(CATEGORIES))
-    n_eco, eco_n, eco_cat, spanners = ecosystems(
-        rows, coll, status, state["collective.problem"], category_mask, status.shape[0],
-        params["eco_min_collectives"], params["eco_min_categories"])
-    gini, top1 = inequality(totals)
-    sizes = n_members[active]
-    ncat = np.bitwise_count(category_mask[active])
-    born, origin = state["collective.born"], state["collective.origin"]
-    nan = math.nan
-    row = dict(zip((f"engaged_{x}" for x in CATEGORIES), engaged.tolist(), strict=True))
-    row.update(
-        engaged_actors=float(engaged.sum()), memberships=memberships,
-        active_collectives=int(active.sum()), dormant_collectives=int(dormant.sum()),
-        births=int(((born == w) & (origin != PREEXISTING)).sum()),
-        deaths=int((state["collective.died"] == w).sum()), joins=joins, exits=exits,
-        mean_size=float(sizes.mean()) if sizes.size else nan,
-        max_size=float(sizes.max()) if sizes.size else 0.0,
-        contributor_share=contributing / memberships if memberships else nan,
-        ever_contributed_share=ever / memberships if memberships else nan,
-        top1_share=top1, gini_contributions=gini,
-        mean_categories=float(ncat.mean()) if ncat.size else nan,
-        heterogeneous_share=float((ncat >= 2).mean()) if ncat.size else nan,
-        boundary_spanners=spanners, ecosystems=n_eco, largest_ecosystem_collectives=eco_n,
-        largest_ecosystem_categories=eco_cat,
-        activity_hours=float(state["collective.activity"][active | dormant].sum()),
-        knowledge_produced=float(state["collective.knowledge_added"].sum()),
-        knowledge_stock=float(state["collective.knowledge"][active].sum()),
-        mean_need=float(state["actor.need"].mean()),
-        mean_anxiety=float(state["actor.anxiety"].mean()),
-        mean_efficacy=float(state["actor.efficacy"].mean()), efficacy_networked=eff_net,
-        efficacy_isolated=eff_iso,
-        mean_engagement=eng_sum / memberships if memberships else nan,
-    )
-    return [row[name] for name in WEEKLY_METRICS]
-
-
-def inequality(totals: np.ndarray) -> tuple[float, float]:
-    """Gini of cumulative contributions and the share produced by the top 1% of members."""
-    n = totals.shape[0]
-    pos = np.sort(totals[totals > 0.0])
-    total = pos.sum()
-    if n == 0 or total <= 0.0:
-        return math.nan, math.nan
-    ranks = np.arange(n - pos.shape[0] + 1, n + 1, dtype=np.float64)
-    gini = 2.0 * float(np.dot(ranks, pos)) / (n * total) - (n + 1.0) / n
-    top = max(1, int(math.ceil(0.01 * n)))
-    return gini, float(pos[-top:].sum() / total)
+    the reference implementation, so both observe with the same reductions. ``rows``: a
+    superset of the actors holding a membership, increasing (found by scanning if None)."""
+    coll = state["slot.coll"]
+    engaged, scalars = observe(
+        w, member_rows(coll) if rows is None else rows, coll, state["slot.engagement"],
+        state["slot.contribution"], state["slot.total_contribution"], state["actor.category"],
+        state["actor.need"], state["actor.anxiety"], state["actor.efficacy"],
+        state["collective.status"], state["collective.problem"],
+        state["collective.category_mask"], state["collective.n_members"],
+        state["collective.born"], state["collective.died"], state["collective.origin"],
+        state["collective.activity"], state["collective.knowledge"],
+        state["collective.knowledge_added"], params["eco_min_collectives"],
+        params["eco_min_categories"], len(CATEGORIES))
+    row = dict(zip(OBSERVED, scalars, strict=True))
+    row.update(zip((f"engaged_{x}" for x in CATEGORIES), engaged.tolist(), strict=True))
+    row.update(joins=joins, exits=exits)
+    return np.array([row[name] for name in WEEKLY_METRICS], dtype=np.float64)
 
 
 def kaplan_meier(durations: np.ndarray, observed: np.ndarray):

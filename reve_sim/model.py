@@ -7,10 +7,8 @@ exist only as thin views created on demand (``model.actor(i)``, ``model.collecti
 
 from __future__ import annotations
 
-import math
 import secrets
 import time
-from collections import namedtuple
 
 import mesa
 import numpy as np
@@ -21,12 +19,9 @@ from .calendar import build_environment, week_start
 from .index import group_index, marked_slots, member_rows, slots_in, sorted_union
 from .keyed_random import decision_streams, derived_key, uniforms
 from .metrics import WEEKLY_METRICS, summarise, weekly_row
-from .parameters import CATEGORIES, PARAMETERS, ParameterError, validate
+from .parameters import CATEGORIES, PARAMETERS, Knobs, ParameterError, validate
 from .population import TEACHER, build_population, draw_attributes
 from .state import ACTIVE, END_DISSOLVED, END_LEFT, END_MOBILITY
-
-Knobs = namedtuple("Knobs", list(PARAMETERS))
-"""All scalar parameters as one float64 tuple, the form the kernels take."""
 
 HORIZON = 520  # weeks of calendar prepared at start; extended on demand
 
@@ -86,6 +81,7 @@ class ReveModel(mesa.Model):
         super().__init__(rng=seed)
         self.seed = seed
         self.params = params
+        self.knobs = tuple(self.kn)  # the form kernels are called with (see Knobs)
         self.streams = decision_streams(seed)
         pop = build_population(params, self.streams)
         self.actors, self.slots, self.collectives = pop.actors, pop.slots, pop.collectives
@@ -112,11 +108,11 @@ class ReveModel(mesa.Model):
         self._joins = 0
         self._exits = 0
         self._member_rows = np.zeros(0, dtype=np.int64)  # actors in a collective last week
+        self._lifecycle_rows = member_rows(self.slots.coll)
         self.mobility_log: list[dict] = []
         self.phase_seconds = {name: 0.0 for name, _, _ in self.PLAN}
         self._views: dict[tuple[str, int], mesa.Agent] = {}
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: _latest(name) for name in WEEKLY_METRICS})
+        self.datacollector = WeeklyCollector(self)
         self.running = True
 
     # --- the weekly plan ----------------------------------------------------------------
@@ -151,46 +147,45 @@ class ReveModel(mesa.Model):
         if env.rentree[w] and w > 0:
             self._mobility(w)
         a, s, c, st = self.actors, self.slots, self.collectives, self.streams
-        kernels.contingencies(w, self.kn, env.time[w], peak,
+        kernels.contingencies(w, self.knobs, env.time[w], peak,
                               st["contingency.start@1"], st["contingency.duration@1"], a.key,
                               a.category, a.time_budget, a.unavailable_until, s.engagement,
                               s.coll, a.available, TEACHER)
-        kernels.animator_departures(w, self.kn, st["animator.departure@1"], c.key, c.status,
+        kernels.animator_departures(w, self.knobs, st["animator.departure@1"], c.key, c.status,
                                     c.animator, c.supported, self.n_used)
 
     def _wellbeing(self, w: int) -> None:
         env = self.environment
         a = self.actors
-        kernels.wellbeing(self.kn, env.need[w], env.anxiety[w], env.efficacy_loss[w],
+        kernels.wellbeing(self.knobs, env.need[w], env.anxiety[w], env.efficacy_loss[w],
                           a.need_base, a.need, a.anxiety, a.efficacy, a.competence, a.support,
                           a.knowledge)
 
     def _interaction(self, w: int) -> None:
         env, holiday, _ = self._env(w)
-        a, s, c = self.actors, self.slots, self.collectives
-        rows = member_rows(s.coll)
+        a, s, c, st = self.actors, self.slots, self.collectives, self.streams
+        # last week's lifecycle rows: a superset of today's members (only leaving, mobility
+        # and dissolution have happened since, and they only remove memberships)
+        rows = self._lifecycle_rows
         self._visit = sorted_union(rows, self._member_rows)
         self._member_rows = rows
-        kernels.give_time(w, self.kn, holiday, self.streams["membership.contribute@1"],
-                          self._visit, a.key, c.key, a.voice, a.available, a.committed, s.coll,
+        kernels.give_time(w, self.knobs, holiday, st["membership.contribute@1"], self._visit,
+                          a.key, c.key, a.voice, a.available, a.committed, s.coll,
                           s.engagement, s.hours, s.contribution, s.total_contribution,
                           c.animator, c.supported)
-        kernels.tally_collectives(self.kn, rows, s.coll, a.category, s.engagement, s.contribution,
-                                  c.status, c.activity, c.n_members, c.n_contributors,
-                                  c.category_mask, c.mean_engagement, c.knowledge,
-                                  c.knowledge_added, c.value, self.n_used)
-        kernels.member_benefits(w, self.kn, holiday, self.streams["membership.welcome@1"],
-                                self._visit, a.key, c.key, self.interest, a.need,
-                                a.propensity, a.available, s.coll, s.engagement,
-                                s.satisfaction, s.since, s.hours, s.contribution, s.welcomed,
-                                c.problem, c.value, c.n_members, c.n_contributors, c.animator,
-                                c.supported, a.support, a.knowledge)
+        kernels.tally_collectives(self.knobs, rows, s.coll, a.category, s.engagement,
+                                  s.contribution, c.status, c.activity, c.n_members,
+                                  c.n_contributors, c.category_mask, c.mean_engagement,
+                                  c.knowledge, c.knowledge_added, c.value, self.n_used)
+        kernels.member_benefits(w, self.knobs, holiday, st["membership.welcome@1"],
+                                st["membership.leave@1"], self._visit, a.key, c.key,
+                                self.interest, a.need, a.propensity, a.available, a.committed,
+                                s.coll, s.engagement, s.satisfaction, s.since, s.contribution,
+                                s.welcomed, c.problem, c.value, c.n_members, c.n_contributors,
+                                c.animator, c.supported, a.support, a.knowledge, self._ended)
 
     def _leaving(self, w: int) -> None:
-        a, s = self.actors, self.slots
-        kernels.leaving(w, self.kn, self.streams["membership.leave@1"], self._member_rows, a.key,
-                        self.collectives.key, s.coll, s.satisfaction, a.committed, a.available,
-                        self._ended)
+        """Close the memberships members decided to leave (``member_benefits``)."""
         self._exits = self._end_memberships(*marked_slots(self._member_rows, self._ended),
                                             END_LEFT)
 
@@ -206,23 +201,24 @@ class ReveModel(mesa.Model):
         disc_rows = np.flatnonzero(active & (c.open[:n_used] == 1))
         disc_cum = np.cumsum(1.0 + c.n_members[disc_rows])
         kernels.choose_collective(
-            w, self.kn, env.in_person[w], env.online_discovery[w], st["join.consider@1"],
-            st["join.tie@1"], st["join.brokerage@1"], st["join.discovery@1"], a.key, a.category,
-            a.territory, a.establishment, self.interest, a.need, a.propensity, a.threshold,
-            a.available, a.committed, a.unavailable_until, s.coll, self.tie_ptr, self.tie_rows,
-            self.estab_ptr, self.estab_rows, c.category, c.establishment, c.status, c.open,
-            c.problem, c.activity, c.n_members, c.n_contributors, c.category_mask, c.animator,
-            c.supported, broker_ptr, broker_rows, k_prob, disc_cum, disc_rows, self._choice)
+            w, self.knobs, env.founding[w], env.in_person[w], env.online_discovery[w],
+            st["join.consider@1"], st["join.tie@1"], st["join.brokerage@1"],
+            st["join.discovery@1"], st["found.decide@1"], a.key, a.category, a.territory,
+            a.establishment, self.interest, a.need, a.propensity, a.threshold,
+            a.found_propensity, a.available, a.committed, a.support, a.unavailable_until, s.coll,
+            self.tie_ptr, self.tie_rows, self.estab_ptr, self.estab_rows, c.category,
+            c.establishment, c.status, c.open, c.problem, c.activity, c.n_members,
+            c.n_contributors, c.category_mask, c.animator, c.supported, broker_ptr, broker_rows,
+            k_prob, disc_cum, disc_rows, self._choice, self._founder)
         kernels.apply_joins(w, self._choice, a.propensity, s.coll, s.engagement, s.satisfaction,
                             s.since, s.total_contribution, s.welcomed)
         self._joins = int(np.count_nonzero(self._choice >= 0))
 
     def _founding(self, w: int) -> None:
+        """Founders (decided with the joining choices) create their collectives; programme
+        calls create theirs."""
         env = self.environment
-        a, s, c, st = self.actors, self.slots, self.collectives, self.streams
-        kernels.decide_founders(w, self.kn, env.founding[w], st["found.decide@1"], a.key, a.need,
-                                a.support, a.found_propensity, a.unavailable_until, s.coll,
-                                self._founder)
+        a, s, st = self.actors, self.slots, self.streams
         calls = env.programmes.get(w, [])
         n_calls = [int(round(p["per_1000"] * self.n_actors / 1000)) for p in calls]
         self._reserve(int(self._founder.sum()) + sum(n_calls))
@@ -231,14 +227,14 @@ class ReveModel(mesa.Model):
                   s.satisfaction, s.since, s.total_contribution, s.welcomed, self.tie_ptr,
                   self.tie_rows, self.estab_ptr, self.estab_rows)
         self.n_used = kernels.found_collectives(
-            w, self.kn, env.in_person[w], st["found.collective@1"], self._founder, a.key,
+            w, self.knobs, env.in_person[w], st["found.collective@1"], self._founder, a.key,
             a.category, a.territory, a.establishment, *person, c.key, c.status, c.kind,
             c.category, c.open, c.origin, c.problem, c.territory, c.establishment, c.animator,
             c.supported, c.knowledge, c.born, self.n_used)
         for j, (prog, n_new) in enumerate(zip(calls, n_calls, strict=True)):
             duration = int(prog["duration_weeks"]) or self.params["funding_duration"]
             self.n_used = kernels.programme_collectives(
-                w, self.kn, env.in_person[w], n_new, j, prog["problem"], prog["amount"],
+                w, self.knobs, env.in_person[w], n_new, j, prog["problem"], prog["amount"],
                 duration, self.params["n_territories"], CATEGORIES.index("support_staff"),
                 len(CATEGORIES), st["programme.collective@1"], st["programme.animator@1"],
                 self.tc_ptr, self.tc_rows, self.t_ptr, self.t_rows, a.key, a.category,
@@ -251,13 +247,13 @@ class ReveModel(mesa.Model):
         a, s, c, st = self.actors, self.slots, self.collectives, self.streams
         successor = np.empty(self.n_used, dtype=np.int64)
         self._lifecycle_rows = member_rows(s.coll)
-        kernels.tally_members(self.kn, self._lifecycle_rows, s.coll, a.category, s.engagement,
-                              c.status, c.n_members, c.category_mask, successor,
+        kernels.tally_members(self.knobs, self._lifecycle_rows, s.coll, a.category,
+                              s.engagement, c.status, c.n_members, c.category_mask, successor,
                               np.empty(self.n_used), self.n_used)
-        kernels.lifecycle(w, self.kn, holiday, st["animator.takeover@1"], st["funding.renewal@1"],
-                          s.coll, c.key, c.status, c.animator, c.funding, c.funding_end,
-                          c.activity, c.n_members, c.mean_engagement, c.born, c.died,
-                          c.quiet_weeks, c.dormant_since, successor, self.n_used)
+        kernels.lifecycle(w, self.knobs, holiday, st["animator.takeover@1"],
+                          st["funding.renewal@1"], s.coll, c.key, c.status, c.animator,
+                          c.funding, c.funding_end, c.activity, c.n_members, c.mean_engagement,
+                          c.born, c.died, c.quiet_weeks, c.dormant_since, successor, self.n_used)
         used = slice(0, self.n_used)
         newly = (c.first_inactive[used] < 0) & (c.status[used] != ACTIVE)
         c.first_inactive[used][newly] = w
@@ -269,11 +265,19 @@ class ReveModel(mesa.Model):
 
     def _spillover(self, w: int) -> None:
         c = self.collectives
-        kernels.spillover(self.kn, self._lifecycle_rows, self.slots.coll, c.status,
+        kernels.spillover(self.knobs, self._lifecycle_rows, self.slots.coll, c.status,
                           c.knowledge, c.n_members, self.n_used)
 
     def _metrics(self, w: int) -> None:
-        row = weekly_row(self.state_view(), self.params, w, self._joins, self._exits)
+        a, s, c, used = self.actors, self.slots, self.collectives, slice(0, self.n_used)
+        state = {"slot.coll": s.coll, "slot.engagement": s.engagement,
+                 "slot.contribution": s.contribution,
+                 "slot.total_contribution": s.total_contribution,
+                 "actor.category": a.category, "actor.need": a.need,
+                 "actor.anxiety": a.anxiety, "actor.efficacy": a.efficacy}
+        state.update({f"collective.{k}": getattr(c, k)[used] for k in _OBSERVED_COLLECTIVE})
+        row = weekly_row(state, self.params, w, self._joins, self._exits,
+                         rows=self._lifecycle_rows)  # a superset after this week's dissolutions
         if w >= self._rows.shape[0]:
             self._rows = np.vstack([self._rows, np.full_like(self._rows, np.nan)])
         self._rows[w] = row
@@ -292,29 +296,15 @@ class ReveModel(mesa.Model):
     def _end_memberships(self, rows: np.ndarray, cols: np.ndarray, cause: int) -> int:
         """Clear the slots (rows[k], cols[k]) and record their tenure (event if the actor left
         by choice, censored otherwise). Returns how many ended."""
-        if rows.size == 0:
-            return 0
+        if self.week >= self.tenure_left.shape[0]:
+            extra = np.zeros(self.tenure_left.shape[0], dtype=np.int64)
+            self.tenure_left = np.concatenate([self.tenure_left, extra])
+            self.tenure_censored = np.concatenate([self.tenure_censored, extra])
         s = self.slots
-        since = s.since[rows, cols]
-        tenure = (self.week - since)[since >= 0]
-        hist = self.tenure_left if cause == END_LEFT else self.tenure_censored
-        if tenure.size:
-            top = int(tenure.max()) + 1
-            if top > hist.shape[0]:
-                self.tenure_left = np.concatenate([self.tenure_left,
-                                                   np.zeros(top, dtype=np.int64)])
-                self.tenure_censored = np.concatenate([self.tenure_censored,
-                                                       np.zeros(top, dtype=np.int64)])
-                hist = self.tenure_left if cause == END_LEFT else self.tenure_censored
-            hist[:top] += np.bincount(tenure, minlength=top)
-        s.coll[rows, cols] = -1
-        s.engagement[rows, cols] = 0.0
-        s.satisfaction[rows, cols] = 0.0
-        s.hours[rows, cols] = 0.0
-        s.contribution[rows, cols] = 0.0
-        s.total_contribution[rows, cols] = 0.0
-        s.welcomed[rows, cols] = 0
-        s.since[rows, cols] = 0
+        kernels.end_memberships(self.week, rows, cols,
+                                self.tenure_left if cause == END_LEFT else self.tenure_censored,
+                                s.coll, s.engagement, s.satisfaction, s.since, s.hours,
+                                s.contribution, s.total_contribution, s.welcomed)
         return int(rows.size)
 
     def _mobility(self, w: int) -> None:
@@ -413,11 +403,28 @@ class ReveModel(mesa.Model):
         return self._views[(kind, idx)]
 
 
-def _latest(name: str):
-    j = WEEKLY_METRICS.index(name)
+_OBSERVED_COLLECTIVE = ("status", "problem", "category_mask", "n_members", "born", "died",
+                        "origin", "activity", "knowledge", "knowledge_added")
 
-    def report(model: ReveModel) -> float:
-        return float(model._rows[model.week - 1, j]) if model.week else math.nan
 
-    report.__name__ = f"latest_{name}"
-    return report
+class WeeklyCollector(mesa.DataCollector):
+    """Mesa's DataCollector over the weekly table the model keeps anyway: ``collect`` only
+    notes the step and ``model_vars`` (one reporter per WEEKLY_METRICS column, what
+    ``mesa.batch_run`` and ``get_model_vars_dataframe`` read) is a view of the table,
+    instead of copying 37 values through Python reporters every week."""
+
+    def __init__(self, model: ReveModel):
+        self._model = model
+        super().__init__(model_reporters={name: name for name in WEEKLY_METRICS})
+
+    def collect(self, model) -> None:
+        self._collection_steps.append(model.time)
+
+    @property
+    def model_vars(self) -> dict[str, list[float]]:
+        table = self._model.weekly_array()
+        return {name: table[:, j].tolist() for j, name in enumerate(WEEKLY_METRICS)}
+
+    @model_vars.setter
+    def model_vars(self, _value) -> None:  # Mesa's constructor sets it empty
+        pass

@@ -41,8 +41,8 @@ from . import rules
 from .calendar import build_environment
 from .keyed_random import decision_streams, derived_key, uniform
 from .metrics import WEEKLY_METRICS, weekly_row
-from .model import HORIZON, Knobs, ReveModel, model_inputs
-from .parameters import CATEGORIES
+from .model import HORIZON, ReveModel, model_inputs
+from .parameters import CATEGORIES, Knobs
 from .population import TEACHER, build_population, draw_attributes
 from .state import (
     ACTIVE,
