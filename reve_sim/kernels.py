@@ -13,6 +13,7 @@ import numpy as np
 from numba import njit, prange
 
 from . import rules
+from .index import group_index
 from .keyed_random import derived_key, uniform
 from .parameters import Knobs
 from .state import ACTIVE, CATEGORICAL, DISSOLVED, DORMANT, EMERGENT, INSTITUTIONAL, THEMATIC
@@ -299,6 +300,32 @@ def _membership_of(week, i, a, key, coll, st_tie):
     return -1
 
 
+@njit(cache=True)
+def join_channels(status, territory, problem, copen, n_members, n_territories, n_problems,
+                  n_used):
+    """What searching actors can be offered: the active collectives by (territory, problem),
+    for brokerage, and the open active ones with cumulative weights 1 + size, for discovery."""
+    group = np.full(n_used, -1, dtype=np.int64)
+    n_open = 0
+    for c in range(n_used):
+        if status[c] == ACTIVE:
+            group[c] = territory[c] * n_problems + problem[c]
+            if copen[c] == 1:
+                n_open += 1
+    broker_ptr, broker_rows = group_index(group, n_territories * n_problems)
+    disc_rows = np.empty(n_open, dtype=np.int64)
+    disc_cum = np.empty(n_open)
+    k = 0
+    weight = 0.0
+    for c in range(n_used):
+        if status[c] == ACTIVE and copen[c] == 1:
+            weight += 1.0 + n_members[c]
+            disc_rows[k] = c
+            disc_cum[k] = weight
+            k += 1
+    return broker_ptr, broker_rows, disc_rows, disc_cum
+
+
 @njit(parallel=True, cache=True)
 def choose_collective(week, knobs, env_founding, in_person, online_discovery, st_consider,
                       st_tie, st_brokerage, st_discovery, st_found, key, category, territory,
@@ -537,9 +564,11 @@ def tally_members(knobs, rows, coll, category, engagement, status, n_members, ca
 @njit(parallel=True, cache=True)
 def lifecycle(week, knobs, holiday, st_takeover, st_renewal, coll, ckey, status, animator,
               funding, funding_end, activity, n_members, mean_engagement, born, died,
-              quiet_weeks, dormant_since, successor, n_used):
-    """Animator succession, funding end, dormancy and dissolution."""
+              quiet_weeks, dormant_since, first_inactive, successor, n_used):
+    """Animator succession, funding end, dormancy and dissolution (a dissolved collective
+    keeps no member: its memberships are ended next). Returns how many dissolved."""
     kn = Knobs(*knobs)
+    dissolved = 0
     for c in prange(n_used):
         if status[c] != ACTIVE and status[c] != DORMANT:
             continue
@@ -577,6 +606,11 @@ def lifecycle(week, knobs, holiday, st_takeover, st_renewal, coll, ckey, status,
             status[c] = DISSOLVED
             died[c] = week
             animator[c] = -1
+            n_members[c] = 0
+            dissolved += 1
+        if first_inactive[c] < 0 and status[c] != ACTIVE:
+            first_inactive[c] = week
+    return dissolved
 
 
 # --- 8. spillover -----------------------------------------------------------------------

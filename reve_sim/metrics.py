@@ -255,6 +255,9 @@ OBSERVED = ("engaged_actors", "memberships", "active_collectives", "dormant_coll
             "mean_efficacy", "efficacy_networked", "efficacy_isolated", "mean_engagement")
 """Names of the scalars ``observe`` returns, in order (with joins and exits, which the
 plan counts, they complete WEEKLY_METRICS)."""
+_OBSERVED_AT = [METRIC_INDEX[name] for name in OBSERVED]
+_ENGAGED_AT = [METRIC_INDEX[f"engaged_{c}"] for c in CATEGORIES]
+_JOINS_EXITS_AT = [METRIC_INDEX["joins"], METRIC_INDEX["exits"]]
 
 
 def weekly_row(state, params: dict, w: int, joins: int, exits: int,
@@ -274,10 +277,11 @@ def weekly_row(state, params: dict, w: int, joins: int, exits: int,
         state["collective.activity"], state["collective.knowledge"],
         state["collective.knowledge_added"], params["eco_min_collectives"],
         params["eco_min_categories"], len(CATEGORIES))
-    row = dict(zip(OBSERVED, scalars, strict=True))
-    row.update(zip((f"engaged_{x}" for x in CATEGORIES), engaged.tolist(), strict=True))
-    row.update(joins=joins, exits=exits)
-    return np.array([row[name] for name in WEEKLY_METRICS], dtype=np.float64)
+    row = np.empty(len(WEEKLY_METRICS))
+    row[_OBSERVED_AT] = scalars
+    row[_ENGAGED_AT] = engaged
+    row[_JOINS_EXITS_AT] = joins, exits
+    return row
 
 
 def kaplan_meier(durations: np.ndarray, observed: np.ndarray):

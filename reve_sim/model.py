@@ -17,11 +17,11 @@ import pandas as pd
 from . import kernels
 from .calendar import build_environment, week_start
 from .index import group_index, marked_slots, member_rows, slots_in, sorted_union
-from .keyed_random import decision_streams, derived_key, uniforms
+from .keyed_random import decision_streams, derived_keys, uniforms
 from .metrics import WEEKLY_METRICS, summarise, weekly_row
 from .parameters import CATEGORIES, PARAMETERS, Knobs, ParameterError, validate
 from .population import TEACHER, build_population, draw_attributes
-from .state import ACTIVE, END_DISSOLVED, END_LEFT, END_MOBILITY
+from .state import END_DISSOLVED, END_LEFT, END_MOBILITY
 
 HORIZON = 520  # weeks of calendar prepared at start; extended on demand
 
@@ -196,13 +196,9 @@ class ReveModel(mesa.Model):
         env = self.environment
         a, s, c, st = self.actors, self.slots, self.collectives, self.streams
         n_used, k_prob = self.n_used, self.params["n_problems"]
-        status = c.status[:n_used]
-        active = status == ACTIVE
-        group = np.where(active, c.territory[:n_used].astype(np.int64) * k_prob
-                         + c.problem[:n_used], -1)
-        broker_ptr, broker_rows = group_index(group, self.params["n_territories"] * k_prob)
-        disc_rows = np.flatnonzero(active & (c.open[:n_used] == 1))
-        disc_cum = np.cumsum(1.0 + c.n_members[disc_rows])
+        broker_ptr, broker_rows, disc_rows, disc_cum = kernels.join_channels(
+            c.status, c.territory, c.problem, c.open, c.n_members, self.params["n_territories"],
+            k_prob, n_used)
         kernels.choose_collective(
             w, self.knobs, env.founding[w], env.in_person[w], env.online_discovery[w],
             st["join.consider@1"], st["join.tie@1"], st["join.brokerage@1"],
@@ -253,16 +249,12 @@ class ReveModel(mesa.Model):
         kernels.tally_members(self.knobs, self._lifecycle_rows, s.coll, a.category,
                               s.engagement, c.status, c.n_members, c.category_mask, successor,
                               np.empty(self.n_used), self.n_used)
-        kernels.lifecycle(w, self.knobs, holiday, st["animator.takeover@1"],
-                          st["funding.renewal@1"], s.coll, c.key, c.status, c.animator,
-                          c.funding, c.funding_end, c.activity, c.n_members, c.mean_engagement,
-                          c.born, c.died, c.quiet_weeks, c.dormant_since, successor, self.n_used)
-        used = slice(0, self.n_used)
-        newly = (c.first_inactive[used] < 0) & (c.status[used] != ACTIVE)
-        c.first_inactive[used][newly] = w
-        dissolved = c.died[used] == w
-        if dissolved.any():
-            c.n_members[used][dissolved] = 0
+        dissolved = kernels.lifecycle(
+            w, self.knobs, holiday, st["animator.takeover@1"], st["funding.renewal@1"], s.coll,
+            c.key, c.status, c.animator, c.funding, c.funding_end, c.activity, c.n_members,
+            c.mean_engagement, c.born, c.died, c.quiet_weeks, c.dormant_since, c.first_inactive,
+            successor, self.n_used)
+        if dissolved:
             self._end_memberships(*slots_in(self._lifecycle_rows, s.coll, c.died, w),
                                   END_DISSOLVED)
 
@@ -341,8 +333,7 @@ class ReveModel(mesa.Model):
         self._end_memberships(*np.nonzero(local), END_MOBILITY)
         self._drop_absent_animators()
         # leavers: a newcomer teacher takes the row (new key, new attributes, a school)
-        for i in leavers:
-            a.key[i] = derived_key(st["actor.newcomer@1"], w, a.key[i], 0)
+        a.key[leavers] = derived_keys(st["actor.newcomer@1"], w, a.key[leavers], 0)
         draw_attributes(a, self.interest, leavers, self.params, self.streams)
         u = uniforms(st["mobility.destination@1"], w, a.key[leavers], 1)
         t = a.territory[leavers]

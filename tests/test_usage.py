@@ -15,7 +15,8 @@ import pytest
 from reve_testing import LOCKDOWN, ROOT, model_digest
 
 from reve_sim import ReveModel
-from reve_sim.metrics import WEEKLY_METRICS
+from reve_sim.metrics import OBSERVED, WEEKLY_METRICS
+from reve_sim.parameters import CATEGORIES
 from reve_sim.state import ORIGINS
 
 SUMMARY_KEYS = {
@@ -91,6 +92,11 @@ def test_weekly_is_one_row_per_week(three_years):
                  ("teacher", "school_leader", "support_staff", "researcher", "edtech",
                   "association", "local_authority", "family")]].sum(axis=1)
     assert np.array_equal(engaged.to_numpy(), w.engaged_actors.to_numpy())
+
+
+def test_every_weekly_metric_is_observed_once():
+    names = [*OBSERVED, *(f"engaged_{c}" for c in CATEGORIES), "joins", "exits"]
+    assert sorted(names) == sorted(WEEKLY_METRICS)
 
 
 def test_datacollector_matches_weekly(three_years):
