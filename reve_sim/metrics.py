@@ -106,7 +106,7 @@ def ecosystems(rows, coll, status, problem, category_mask, n_used, min_collectiv
 
 @njit(parallel=True, cache=True)
 def actor_metrics(rows, coll, engagement, contribution, total_contribution, status, category,
-                  efficacy, n_categories):
+                  efficacy, efficacy_sum, n_categories):
     """Engaged actors by category, efficacy of networked vs isolated actors, and the
     contribution records of current memberships of living collectives (``rows``: increasing,
     including every actor holding a membership; ``totals`` holds -1 for other slots)."""
@@ -142,7 +142,7 @@ def actor_metrics(rows, coll, engagement, contribution, total_contribution, stat
         eng_sum += sums[b, 1]
     n_net, memberships, contributing, ever = counts.sum(axis=0)
     n_iso = efficacy.shape[0] - n_net
-    eff_iso = (total(efficacy) - eff_net) / n_iso if n_iso else np.nan
+    eff_iso = (efficacy_sum - eff_net) / n_iso if n_iso else np.nan
     return (engaged.sum(axis=0), eff_net / n_net if n_net else np.nan, eff_iso,
             memberships, contributing, ever, eng_sum, totals)
 
@@ -172,22 +172,21 @@ def inequality(totals):
 
 
 @njit(parallel=True, cache=True)
-def total(x):
-    """Sum by blocks (see BLOCK): the same bits whatever the number of threads."""
-    n_blocks = (x.shape[0] + BLOCK - 1) // BLOCK
-    part = np.zeros(n_blocks)
+def actor_totals(need, anxiety, efficacy):
+    """Sums of need, anxiety and efficacy over all actors, in one pass by blocks (see
+    ``index.BLOCK``): the same bits whatever the number of threads."""
+    n = need.shape[0]
+    n_blocks = (n + BLOCK - 1) // BLOCK
+    part = np.zeros((n_blocks, 3))
     for b in prange(n_blocks):
-        for i in range(b * BLOCK, min(x.shape[0], (b + 1) * BLOCK)):
-            part[b] += x[i]
-    whole = 0.0
+        for i in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
+            part[b, 0] += need[i]
+            part[b, 1] += anxiety[i]
+            part[b, 2] += efficacy[i]
+    sums = np.zeros(3)
     for b in range(n_blocks):
-        whole += part[b]
-    return whole
-
-
-@njit(cache=True)
-def mean(x):
-    return total(x) / x.shape[0] if x.shape[0] else np.nan
+        sums += part[b]
+    return sums
 
 
 @njit(cache=True)
@@ -227,9 +226,10 @@ def observe(week, rows, coll, engagement, contribution, total_contribution, cate
             activity, knowledge, knowledge_added, min_collectives, min_categories, n_categories):
     """All weekly observations in one compiled call: the engaged actors by category and
     the scalars named by ``OBSERVED``, in that order."""
+    need_sum, anxiety_sum, efficacy_sum = actor_totals(need, anxiety, efficacy)
     engaged, eff_net, eff_iso, memberships, contributing, ever, eng_sum, totals = \
         actor_metrics(rows, coll, engagement, contribution, total_contribution, status,
-                      category, efficacy, n_categories)
+                      category, efficacy, efficacy_sum, n_categories)
     n_eco, eco_n, eco_cat, spanners = ecosystems(rows, coll, status, problem, category_mask,
                                                  status.shape[0], min_collectives,
                                                  min_categories)
@@ -239,11 +239,12 @@ def observe(week, rows, coll, engagement, contribution, total_contribution, cate
                                                   died, origin, activity, knowledge,
                                                   knowledge_added)
     per = 1.0 / memberships if memberships else np.nan
+    n = need.shape[0]
     return engaged, (
         float(engaged.sum()), memberships, active, dormant, births, deaths, mean_size,
         max_size, contributing * per, ever * per, top1, gini, mean_categories, heterogeneous,
-        spanners, n_eco, eco_n, eco_cat, hours, produced, stock, mean(need), mean(anxiety),
-        mean(efficacy), eff_net, eff_iso, eng_sum * per)
+        spanners, n_eco, eco_n, eco_cat, hours, produced, stock, need_sum / n, anxiety_sum / n,
+        efficacy_sum / n, eff_net, eff_iso, eng_sum * per)
 
 
 OBSERVED = ("engaged_actors", "memberships", "active_collectives", "dormant_collectives",
