@@ -37,6 +37,9 @@ GROUPS = ("scenario", "size", "levers", "parameters", "experiment")
 
 LANGS = ("en", "fr")
 
+STORES = ("runs", "outcomes")
+"""What a sweep keeps of each run (``sweep.store``): a folder of files, or its outcomes only."""
+
 
 # --- the `scenario_or` resolver -----------------------------------------------------------
 
@@ -250,10 +253,21 @@ def check_settings(conf: dict) -> None:
     _check_choice("sweep.resume", sweep.get("resume"), (True, False))
     _check_whole("sweep.runs_per_shard", sweep.get("runs_per_shard"), 1)
     _check_whole("sweep.threads_per_worker", sweep.get("threads_per_worker"), 1)
+    _check_choice("sweep.store", sweep.get("store", "runs"), STORES)
+    batch = sweep.get("batch_seconds", 30)
+    if isinstance(batch, bool) or not isinstance(batch, int | float) or batch < 0:
+        raise ParameterError(f"sweep.batch_seconds = {batch!r} must be a number >= 0.")
     name = conf.get("name")
     if name is not None and (not isinstance(name, str) or not name.strip()
                              or "/" in name or name.startswith(".")):
         raise ParameterError(f"name = {name!r} must be a plain folder name (no '/').")
+
+
+@cache
+def _config_names() -> tuple[frozenset, frozenset]:
+    """The keys allowed under ``levers.`` and under ``parameters.`` (checked for every run)."""
+    return (frozenset(lever_names()),
+            frozenset([*parameter_names(), "start_date", "category_shares"]))
 
 
 def run_settings(conf: dict) -> dict:
@@ -275,12 +289,12 @@ def run_settings(conf: dict) -> dict:
                     f" Did you mean '{close[0]}'?" if close else "")
             raise ParameterError(f"Scenario {spec.get('name')!r}: {key!r} is not a parameter "
                                  f"a scenario can set under 'parameters'.{hint}")
+    levers, names = _config_names()
     for key in conf["levers"]:
-        if key not in lever_names():
+        if key not in levers:
             raise ParameterError(unknown_key_message(f"levers.{key}"))
     for key in conf["parameters"]:
-        if key not in allowed or key not in set(parameter_names()) | {"start_date",
-                                                                       "category_shares"}:
+        if key not in allowed or key not in names:
             raise ParameterError(unknown_key_message(f"parameters.{key}"))
     kwargs = {SIZE_KEY: conf["size"][SIZE_KEY], **conf["levers"], **conf["parameters"],
               "shocks": spec.get("shocks") or [], "programmes": spec.get("programmes") or []}
@@ -314,12 +328,21 @@ def unique_dir(parent: Path, stem: str) -> Path:
     return target
 
 
+def simulate(settings: dict, progress=None):
+    """Build and run the model of validated ``settings``: (model, wall seconds)."""
+    from .model import ReveModel
+
+    start = time.perf_counter()
+    model = ReveModel(seed=settings["seed"], **settings["params"])
+    model.run(settings["weeks"], progress=progress)
+    return model, time.perf_counter() - start
+
+
 def execute(conf: dict, settings: dict, target: Path, *, figures: bool, lang: str,
             progress: bool, extra: dict | None = None) -> Path:
     """Run one simulation and write it atomically to ``target``."""
     from tqdm import tqdm
 
-    from .model import ReveModel
     from .provenance import provenance
     from .results import write_run
     from .sweep import warm_up
@@ -329,12 +352,9 @@ def execute(conf: dict, settings: dict, target: Path, *, figures: bool, lang: st
         print("Loading the model's kernels (compiled on first use, about a minute)...",
               file=sys.stderr, flush=True)
     warm_up()  # so that the progress bar's time estimate measures the weeks, not compilation
-    start = time.perf_counter()
-    model = ReveModel(seed=settings["seed"], **settings["params"])
     with tqdm(total=weeks, unit="week", disable=not progress, desc=settings["scenario"],
               file=sys.stderr) as bar:
-        model.run(weeks, progress=lambda done: bar.update(1))
-    wall = time.perf_counter() - start
+        model, wall = simulate(settings, progress=lambda done: bar.update(1))
     facts = provenance(model.seed, wall_seconds=round(wall, 3), weeks=weeks,
                        n_actors=model.n_actors, scenario=settings["scenario"], **(extra or {}))
     title = f"reve-sim · {settings['scenario']} · seed {model.seed}"

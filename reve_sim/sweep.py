@@ -15,11 +15,16 @@ How a sweep runs (``reve-sim -m ...`` or ``reve-sim experiment=...``):
    *shards*; each Hydra job runs one shard (never one job per run: a Hydra job costs about
    0.1 s and 4 files, a SLURM job seconds). Numba kernels are compiled or loaded from the
    cache once in the launching process, then once per worker process before its runs.
-4. Every run is written atomically (``reve_sim.results.write_run``); a run that raises is
-   recorded in ``failed/<run>.json`` and the shard goes on.
+4. ``sweep.store=runs`` (the default): every run is written atomically as a folder
+   (``reve_sim.results.write_run``). ``sweep.store=outcomes``: a shard keeps only each run's
+   outcomes and writes them in *batches*, ``outcomes/<attempt>-shard<k>-<pid>-<n>.parquet``
+   (every ``sweep.batch_seconds`` and at the shard's end; each file atomically, with the
+   provenance and base configs of its runs in its Parquet metadata), which costs about a
+   millisecond per run instead of tens. A run counts as complete in either store. A run that
+   raises is recorded in ``failed/<run>.json`` and the shard goes on.
 5. The collect step writes ``runs.parquet`` (one row per run: parameters, seed, outcomes,
-   status) and ``weekly.parquet`` (one row per run and week), then lists failures and the
-   command that retries them.
+   status; the same columns in both stores) and ``weekly.parquet`` (one row per run and week;
+   only runs kept as folders have one), then lists failures and the command that retries them.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ from .cli import (
     fail,
     plain_config,
     run_settings,
+    simulate,
     timestamp,
     unique_dir,
     unknown_key_message,
@@ -66,6 +72,15 @@ MAX_SHARDS = 1000
 
 SWEEP_LEVEL = ("name", "results_dir", "quiet", "sweep")
 """Settings of the sweep as a whole; they cannot vary across its runs."""
+
+BATCH_DIR = "outcomes"
+"""Folder of a sweep's outcome batches (``sweep.store=outcomes``)."""
+
+BATCH_MAX_RUNS = 1000
+"""A batch is written after at most this many runs, whatever ``sweep.batch_seconds``."""
+
+PROVENANCE_KEY = b"reve_sim.provenance"
+"""Parquet metadata key of a batch's provenance (JSON; read with ``batch_provenance``)."""
 
 
 # --- expansion and validation -------------------------------------------------------------
@@ -296,6 +311,65 @@ def stored_run_id(run_dir: Path) -> str | None:
         return None
 
 
+def batch_files(sweep_dir: Path) -> list[Path]:
+    """The finished outcome batches of a sweep (temporary files being written are not)."""
+    folder = Path(sweep_dir) / BATCH_DIR
+    return sorted(p for p in folder.glob("*.parquet") if not p.name.startswith(".")) \
+        if folder.is_dir() else []
+
+
+def batch_provenance(path: Path) -> dict:
+    """Provenance of an outcome batch: versions, git commit, base configs, seeds, shard."""
+    import pyarrow.parquet as pq
+
+    return json.loads(pq.read_schema(path).metadata[PROVENANCE_KEY])
+
+
+class Stored:
+    """The complete runs of a sweep directory: run folders (``runs/<run>/``) and rows of
+    outcome batches (``outcomes/*.parquet``); batch files are read once and remembered."""
+
+    def __init__(self, sweep_dir: Path):
+        self.dir = Path(sweep_dir)
+        self._ids: dict[str, dict[str, str]] = {}  # batch file name -> {run: run_id}
+
+    def batched(self) -> dict[str, str]:
+        """run -> run_id of every run in a finished batch."""
+        import pyarrow.parquet as pq
+
+        for path in batch_files(self.dir):
+            if path.name not in self._ids:
+                t = pq.read_table(path, columns=["run", "run_id"])
+                self._ids[path.name] = dict(zip(t["run"].to_pylist(), t["run_id"].to_pylist(),
+                                                strict=True))
+        out: dict[str, str] = {}
+        for ids in self._ids.values():
+            out.update(ids)
+        return out
+
+    def finished(self, names, folders: bool = True) -> dict[str, str | None]:
+        """run -> stored run_id of the runs among ``names`` that are complete (in a batch, or
+        with ``folders`` as a complete run folder)."""
+        batched = self.batched()
+        out = {}
+        for name in names:
+            if name in batched:
+                out[name] = batched[name]
+            elif folders and complete(self.dir / "runs" / name):
+                out[name] = stored_run_id(self.dir / "runs" / name)
+        return out
+
+    def rows(self) -> dict[str, dict]:
+        """run -> its row (as ``collect`` writes it, plus ``run_id``) of every batched run."""
+        import pyarrow.parquet as pq
+
+        out = {}
+        for path in batch_files(self.dir):
+            for row in pq.read_table(path).to_pylist():
+                out[row["run"]] = row
+        return out
+
+
 def launcher_workers(launcher_cfg, n_cpus: int) -> tuple[str, int, int, float]:
     """(kind, parallel workers, Numba threads per worker, least seconds of work per shard)."""
     target = str(launcher_cfg.get("_target_", ""))
@@ -358,23 +432,30 @@ def warm_up() -> float:
 
 
 class _Progress:
-    """A progress bar of runs finished, fed by watching the run folders (any launcher)."""
+    """A progress bar of runs finished, fed by watching the run folders or the outcome
+    batches, and the failure records written since it started (any launcher)."""
 
-    def __init__(self, sweep_dir: Path, runs: list[dict], name: str, quiet: bool):
+    def __init__(self, sweep_dir: Path, runs: list[dict], name: str, quiet: bool,
+                 store: str = "runs"):
         from tqdm import tqdm
 
-        self.dirs = {r["run"]: sweep_dir / "runs" / r["run"] for r in runs}
+        self.left = {r["run"] for r in runs}
+        self.stored = Stored(sweep_dir)
+        self.folders = store == "runs"
         self.failed = sweep_dir / "failed"
+        self.since = time.time() - 1
         self.bar = tqdm(total=len(runs), unit="run", desc=name, disable=quiet,
                         file=sys.stderr, smoothing=0.1)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
 
     def _poll(self) -> None:
-        done = [k for k, d in self.dirs.items()
-                if complete(d) or (self.failed / f"{k}.json").is_file()]
-        for k in done:
-            del self.dirs[k]
+        done = set(self.stored.finished(self.left, folders=self.folders))
+        for record in self.failed.glob("*.json"):
+            with contextlib.suppress(OSError):
+                if record.stem in self.left and record.stat().st_mtime >= self.since:
+                    done.add(record.stem)
+        self.left -= done
         if done:
             self.bar.update(len(done))
 
@@ -461,15 +542,18 @@ class HydraSweep:
 
     def _run(self, master, name, fp, sweep_dir, expansion, runs, settings, quiet, t_plan):
         runs_dir = sweep_dir / "runs"
-        runs_dir.mkdir(exist_ok=True)
-        mismatched = [r["run"] for r in runs if complete(runs_dir / r["run"])
-                      and stored_run_id(runs_dir / r["run"]) != r["run_id"]]
+        store = settings.get("store") or "runs"
+        if store == "runs":
+            runs_dir.mkdir(exist_ok=True)
+        done = Stored(sweep_dir).finished(r["run"] for r in runs)
+        mismatched = [r["run"] for r in runs if r["run"] in done
+                      and done[r["run"]] != r["run_id"]]
         if mismatched:
             fail(f"{sweep_dir} already holds results with other parameters under the same run "
                  f"names ({', '.join(mismatched[:3])}{', ...' if len(mismatched) > 3 else ''})."
                  " Give another sweep.dir. Nothing was launched.")
         command = shlex.join(["reve-sim", *sys.argv[1:]])
-        manifest = {"name": name, "fingerprint": fp, "command": command,
+        manifest = {"name": name, "fingerprint": fp, "command": command, "store": store,
                     "swept": expansion.swept, "n_runs": len(runs),
                     "runs": [{k: r[k] for k in ("run", "run_id", "condition", "scenario", "seed",
                                                 "weeks", "n_actors", "overrides")}
@@ -480,7 +564,7 @@ class HydraSweep:
                 manifest["created"] = json.loads(old.read_text()).get("created")
         manifest["created"] = manifest.get("created") or timestamp()
         _write_json(old, manifest)
-        pending = [i for i, r in enumerate(runs) if not complete(runs_dir / r["run"])]
+        pending = [i for i, r in enumerate(runs) if r["run"] not in done]
         print(f"Sweep {name!r}: {len(runs)} runs validated in {t_plan:.1f} s; "
               f"{len(runs) - len(pending)} already complete, {len(pending)} to run.\n"
               f"Sweep directory: {sweep_dir}", flush=True)
@@ -491,6 +575,8 @@ class HydraSweep:
                                          settings, quiet)
         for partial in runs_dir.glob(".*.partial-*"):  # left by runs killed half-way
             shutil.rmtree(partial, ignore_errors=True)
+        for partial in (sweep_dir / BATCH_DIR).glob(".*.tmp-*"):  # batches killed half-way
+            partial.unlink(missing_ok=True)
         summary = collect(sweep_dir)
         report(sweep_dir, summary, command, crashed, wall, ran=len(pending),
                explicit=bool(settings.get("dir")))
@@ -512,7 +598,9 @@ class HydraSweep:
         attempt = unique_dir(sweep_dir / "attempts", timestamp())
         attempt.mkdir(parents=True)
         plan = {"sweep_dir": str(sweep_dir.resolve()), "fingerprint": fingerprint(
-            r["run_id"] for r in runs), "threads": threads, "bases": expansion.bases,
+            r["run_id"] for r in runs), "threads": threads, "attempt": attempt.name,
+            "store": settings.get("store") or "runs",
+            "batch_seconds": settings.get("batch_seconds", 30), "bases": expansion.bases,
             "runs": runs, "shards": shards}
         plan_path = attempt / "plan.json"
         _write_json(plan_path, plan)
@@ -531,7 +619,7 @@ class HydraSweep:
                 for k in range(len(shards))]
         crashed = []
         start = time.perf_counter()
-        with _Progress(sweep_dir, [runs[i] for i in pending], name, quiet):
+        with _Progress(sweep_dir, [runs[i] for i in pending], name, quiet, plan["store"]):
             try:
                 returns = launcher.launch(jobs, initial_job_idx=0)
             except Exception as err:  # a worker died or the scheduler failed
@@ -564,31 +652,50 @@ def run_shard_job(cfg) -> dict:
     counts = {"shard": shard, "done": 0, "failed": 0, "skipped": 0, "warm_up_s": warm,
               "pid": os.getpid(), "host": socket.gethostname()}
     start = time.perf_counter()
-    for index in plan["shards"][shard]:
-        run = plan["runs"][index]
-        status = run_one(run, plan, sweep_dir, shard)
-        counts[status] += 1
+    runs = [plan["runs"][i] for i in plan["shards"][shard]]
+    batches = None
+    if plan.get("store") == "outcomes":
+        batches = OutcomeBatches(sweep_dir, plan, shard)
+        batches.done = set(Stored(sweep_dir).finished(r["run"] for r in runs))
+    try:
+        for run in runs:
+            counts[run_one(run, plan, sweep_dir, shard, batches)] += 1
+    finally:
+        if batches is not None:
+            batches.flush()
     counts["seconds"] = round(time.perf_counter() - start, 3)
     return counts
 
 
-def run_one(run: dict, plan: dict, sweep_dir: Path, shard: int) -> str:
+def planned_settings(run: dict, bases: dict) -> tuple[dict, dict]:
+    """The config and validated settings of a planned run (its base config with its own
+    values set: no composition); refuses a run whose parameters changed since planning."""
+    conf = _conf_for(run, bases)
+    settings = run_settings(conf)
+    if run_identity(settings) != run["run_id"]:
+        raise RuntimeError("the run's parameters changed since the sweep was planned")
+    return conf, settings
+
+
+def run_one(run: dict, plan: dict, sweep_dir: Path, shard: int,
+            batches: OutcomeBatches | None = None) -> str:
+    """Run one planned run into its folder, or (``batches``) into the shard's next batch."""
     target = sweep_dir / "runs" / run["run"]
     failed = sweep_dir / "failed" / f"{run['run']}.json"
-    if complete(target):
+    if complete(target) or (batches is not None and run["run"] in batches.done):
         return "skipped"
-    if target.exists():  # incomplete leftovers never look complete; start afresh
+    if batches is None and target.exists():  # incomplete leftovers never look complete
         shutil.rmtree(target, ignore_errors=True)
     try:
-        conf = _conf_for(run, plan["bases"])
-        settings = run_settings(conf)
-        if run_identity(settings) != run["run_id"]:
-            raise RuntimeError("the run's parameters changed since the sweep was planned")
-        execute(conf, settings, target, figures=run.get("figures") is True,
-                lang=run.get("lang") or "en", progress=False,
-                extra={"run": run["run"], "run_id": run["run_id"],
-                       "sweep": plan["fingerprint"], "shard": shard,
-                       "host": socket.gethostname()})
+        conf, settings = planned_settings(run, plan["bases"])
+        if batches is not None:
+            batches.add(run, *simulate(settings))
+        else:
+            execute(conf, settings, target, figures=run.get("figures") is True,
+                    lang=run.get("lang") or "en", progress=False,
+                    extra={"run": run["run"], "run_id": run["run_id"],
+                           "sweep": plan["fingerprint"], "shard": shard,
+                           "host": socket.gethostname()})
     except Exception as err:
         if complete(target):  # another job wrote it meanwhile
             return "skipped"
@@ -598,13 +705,119 @@ def run_one(run: dict, plan: dict, sweep_dir: Path, shard: int) -> str:
                              f"{err}", "traceback": traceback.format_exc(), "shard": shard,
                              "host": socket.gethostname(), "time": timestamp()})
         return "failed"
-    failed.unlink(missing_ok=True)
+    if batches is None:  # a batched run's old failure record goes when its batch is written
+        failed.unlink(missing_ok=True)
     return "done"
+
+
+_FACTS: dict | None = None
+
+
+def _process_facts() -> dict:
+    """Provenance of this process (versions, git commit), computed once."""
+    global _FACTS
+    if _FACTS is None:
+        from .provenance import provenance
+
+        _FACTS = {k: v for k, v in provenance(0).items() if k not in ("seed", "created")}
+    return _FACTS
+
+
+class OutcomeBatches:
+    """The finished runs of a shard (``sweep.store=outcomes``): one row each, written to
+    ``outcomes/`` every ``batch_seconds`` (at most BATCH_MAX_RUNS rows) and at the end.
+
+    A batch is written to a hidden temporary file and renamed into place, so a batch
+    interrupted half-way never looks finished; its runs are simply run again on resume.
+    """
+
+    def __init__(self, sweep_dir: Path, plan: dict, shard: int):
+        self.dir = Path(sweep_dir) / BATCH_DIR
+        self.dir.mkdir(exist_ok=True)
+        self.failed = Path(sweep_dir) / "failed"
+        self.plan, self.shard = plan, shard
+        self.seconds = float(plan.get("batch_seconds", 30))
+        self.stem = f"{plan.get('attempt', timestamp())}-shard{shard:04d}-{os.getpid()}"
+        self.done: set[str] = set()
+        self.rows: list[dict] = []
+        self.runs: list[dict] = []
+        self.count = 0
+        self.last = time.monotonic()
+
+    def add(self, run: dict, model, wall: float) -> None:
+        row = run_row(run, model.params, model.summary(), round(wall, 3))
+        self.rows.append({**row, "run_id": run["run_id"]})
+        self.runs.append(run)
+        if (len(self.rows) >= BATCH_MAX_RUNS
+                or time.monotonic() - self.last >= self.seconds):
+            self.flush()
+
+    def _facts(self) -> dict:
+        """Provenance of the batch: this process's versions and commit, the base configs, the
+        values every run set on them, and each run's own values (its config is its base with
+        ``set`` and its ``runs`` entry applied, or its entry in ``configs``)."""
+        values = [{k: v[0] for k, v in r["set"].items()} for r in self.runs]
+        common = {k: v for k, v in values[0].items() if all(
+            k in other and other[k] == v for other in values)}
+        bases = sorted({r["base"] for r in self.runs if r.get("base") is not None})
+        return {**_process_facts(), "written": timestamp(), "sweep": self.plan["fingerprint"],
+                "attempt": self.plan.get("attempt"), "shard": self.shard,
+                "host": socket.gethostname(), "pid": os.getpid(),
+                "seeds": sorted({int(r["seed"]) for r in self.runs}),
+                "bases": {k: self.plan["bases"][k] for k in bases}, "set": common,
+                "runs": {r["run"]: {"base": r.get("base"), "set": {
+                    k: v for k, v in own.items() if k not in common}}
+                    for r, own in zip(self.runs, values, strict=True)},
+                "configs": {r["run"]: r["conf"] for r in self.runs if r.get("conf")}}
+
+    def flush(self) -> Path | None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.last = time.monotonic()
+        if not self.rows:
+            return None
+        table = pa.Table.from_pylist(self.rows).replace_schema_metadata(
+            {PROVENANCE_KEY: json.dumps(self._facts(), default=str)})
+        path = self.dir / f"{self.stem}-{self.count:05d}.parquet"
+        while path.exists():
+            self.count += 1
+            path = self.dir / f"{self.stem}-{self.count:05d}.parquet"
+        tmp = self.dir / f".{path.name}.tmp-{os.getpid()}"
+        try:
+            pq.write_table(table, tmp)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        for row in self.rows:
+            self.done.add(row["run"])
+            (self.failed / f"{row['run']}.json").unlink(missing_ok=True)
+        self.rows, self.runs = [], []
+        self.count += 1
+        return path
 
 
 # --- collect -------------------------------------------------------------------------------
 
 PARAMETER_COLUMNS = [*PARAMETERS, "start_date"]
+
+
+def _number(value):
+    """An outcome as stored: a missing or non-finite value is NaN (as JSON would make it)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return math.nan
+    return value
+
+
+def run_row(run: dict, params: dict, outcomes: dict, wall_seconds) -> dict:
+    """The ``runs.parquet`` row of a complete run (both stores build it here)."""
+    row = {"run": run["run"], "condition": run["condition"], "scenario": run["scenario"],
+           "seed": run["seed"], "weeks": run["weeks"], "status": "complete", "error": None,
+           "wall_seconds": wall_seconds}
+    row.update({k: params.get(k) for k in PARAMETER_COLUMNS})
+    row.update({k: _number(v) for k, v in outcomes.items() if k not in ("seed", "weeks")})
+    return row
 
 
 def collect(sweep_dir: Path) -> dict:
@@ -615,21 +828,23 @@ def collect(sweep_dir: Path) -> dict:
 
     sweep_dir = Path(sweep_dir)
     manifest = json.loads((sweep_dir / "sweep.json").read_text())
+    batched = Stored(sweep_dir).rows()
     rows, weekly = [], []
     counts = {"complete": 0, "failed": 0, "missing": 0, "failures": []}
     for r in manifest["runs"]:
         run_dir = sweep_dir / "runs" / r["run"]
         row = {"run": r["run"], "condition": r["condition"], "scenario": r["scenario"],
                "seed": r["seed"], "weeks": r["weeks"]}
-        if complete(run_dir):
+        stored = batched.get(r["run"])
+        if stored is not None and stored.pop("run_id") == r["run_id"]:
+            counts["complete"] += 1
+            row = stored
+        elif complete(run_dir):
             counts["complete"] += 1
             params = json.loads((run_dir / "parameters.json").read_text())
             outcomes = json.loads((run_dir / "outcomes.json").read_text())
             prov = json.loads((run_dir / "provenance.json").read_text())
-            row.update(status="complete", error=None, wall_seconds=prov.get("wall_seconds"))
-            row.update({k: params.get(k) for k in PARAMETER_COLUMNS})
-            row.update({k: (math.nan if v is None else v) for k, v in outcomes.items()
-                        if k not in ("seed", "weeks")})
+            row = run_row(r, params, outcomes, prov.get("wall_seconds"))
             table = pq.read_table(run_dir / "weekly.parquet")
             n = table.num_rows
             ids = [pa.repeat(r["run"], n), pa.repeat(r["condition"], n),
@@ -648,11 +863,16 @@ def collect(sweep_dir: Path) -> dict:
                 counts["missing"] += 1
                 row.update(status="missing", error=None)
         rows.append(row)
-    runs_table = pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)
-    weekly_table = (pa.concat_tables(weekly, promote_options="default") if weekly else
-                    pa.table({k: pa.array([], pa.string()) for k in
-                              ("run", "condition", "scenario")}))
-    for name, table in (("runs.parquet", runs_table), ("weekly.parquet", weekly_table)):
+    tables = {"runs.parquet": pa.Table.from_pandas(pd.DataFrame(rows), preserve_index=False)}
+    # weekly metrics exist only for runs kept as folders: none at all with store=outcomes
+    counts["weekly"] = bool(weekly) or manifest.get("store", "runs") == "runs"
+    if counts["weekly"]:
+        tables["weekly.parquet"] = (
+            pa.concat_tables(weekly, promote_options="default") if weekly else
+            pa.table({k: pa.array([], pa.string()) for k in ("run", "condition", "scenario")}))
+    else:
+        (sweep_dir / "weekly.parquet").unlink(missing_ok=True)
+    for name, table in tables.items():
         tmp = sweep_dir / f".{name}.tmp-{os.getpid()}"
         pq.write_table(table, tmp)
         os.replace(tmp, sweep_dir / name)
@@ -667,8 +887,13 @@ def report(sweep_dir: Path, summary: dict, command: str, crashed: list[str], wal
              f"failed, {summary['missing']} missing"
              + (f" ({ran} run this time in {wall:.1f} s)." if ran else ".")]
     lines += [f"  {crash}" for crash in crashed]
-    lines.append(f"Results: {sweep_dir}/runs.parquet (one row per run) and weekly.parquet "
-                 "(one row per run and week); runs in runs/<run>/.")
+    if summary.get("weekly", True):
+        lines.append(f"Results: {sweep_dir}/runs.parquet (one row per run) and weekly.parquet "
+                     "(one row per run and week); runs in runs/<run>/.")
+    else:
+        lines.append(f"Results: {sweep_dir}/runs.parquet (one row per run; batches in "
+                     f"{BATCH_DIR}/). No weekly.parquet: sweep.store=outcomes keeps only each "
+                     "run's outcomes (use sweep.store=runs for the weekly metrics).")
     lines.append(f"Compare: reve-sim-compare {sweep_dir}")
     if summary["failed"] or summary["missing"]:
         lines.append(f"Failed runs (error and traceback in {sweep_dir}/failed/):")
