@@ -237,6 +237,9 @@ def test_a_study_runs_through_the_sweeps_resumes_and_refuses_missing_rows(tmp_pa
     first = _sa(*args, cwd=tmp_path)
     assert "64 runs validated" in first.stdout and "64 to run" in first.stdout
     (folder,) = (tmp_path / "out" / "sa").iterdir()
+    # the study's runs kept only their outcomes (store: outcomes), read back for the analysis
+    assert list((folder / "sweep" / "outcomes").glob("*.parquet"))
+    assert not (folder / "sweep" / "runs").exists()
     for ext in ("png", "svg", "pdf", "json"):
         assert (folder / "figures" / f"final_engaged_share_sobol.{ext}").is_file()
         assert (folder / "figures" / f"final_engaged_share_convergence.{ext}").is_file()

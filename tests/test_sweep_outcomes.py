@@ -1,6 +1,6 @@
 """Sweeps that keep only each run's outcomes (``sweep.store=outcomes``): the same numbers as
 run folders, batches written atomically, resume after a kill without rerunning finished
-batches, failures recorded."""
+batches, failures recorded, and the sensitivity analysis reading them."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from cli_support import REVE_SIM_COMPARE, env, reve_sim
 
 from reve_sim.parameters import ParameterError
+from reve_sim.sensitivity import study as S
 from reve_sim.sweep import (
     BATCH_DIR,
     OutcomeBatches,
@@ -177,6 +178,21 @@ def test_a_batch_interrupted_while_written_never_looks_complete(tmp_path, monkey
     assert prov["set"] == {"weeks": 20} and prov["runs"]["seed=1"] == {"base": "b0",
                                                                        "set": {"seed": 1}}
     assert prov["shard"] == 0
+
+
+def test_studies_use_the_outcomes_store_unless_told_otherwise(tmp_path):
+    study = S.load("sobol_lockdown", {"N": 4, "results_dir": str(tmp_path)})
+    assert study["store"] == "outcomes"
+    cmd = S.sweep_command(study, tmp_path, [])
+    assert "sweep.store=outcomes" in cmd
+    runs = S.sweep_command(S.load("sobol_lockdown", {"N": 4, "store": "runs"}), tmp_path, [])
+    assert "sweep.store=runs" in runs
+    given = S.sweep_command(study, tmp_path, ["sweep.store=runs"])
+    assert [a for a in given if a.startswith("sweep.store=")] == ["sweep.store=runs"]
+    with pytest.raises(ParameterError, match="store = 'folders'"):
+        S.load("sobol_lockdown", {"store": "folders"})
+    # the store does not change what the study's runs are: the same folder
+    assert S.folder(study) == S.folder({**study, "store": "runs"})
 
 
 @pytest.mark.parametrize(("setting", "message"), [

@@ -6,7 +6,8 @@ scenario and size. ``prepare`` draws the design (``salib.sample``) and writes it
 common seeds, to the study folder, plus a *design file* listing one run per design row and
 replicate. ``evaluate`` hands that file to ``reve-sim -m sweep.design=FILE``: the runs go
 through the same validation, shards, launchers (joblib locally, SLURM with
-``hydra/launcher=slurm``), atomic writes and resume as any sweep. ``outputs`` reads the
+``hydra/launcher=slurm``), atomic writes and resume as any sweep; by default they keep only
+each run's outcomes (``store: outcomes``, batches of Parquet rows). ``outputs`` reads the
 runs back as a rows x replicates array, with NaN where a run is missing (the analysis then
 refuses, listing the rows).
 """
@@ -34,7 +35,7 @@ SA_DIR = CONFIG_DIR / "sa"
 KEYS = {"name", "title_en", "title_fr", "question", "method", "N", "num_levels",
         "second_order", "replicates", "seed", "seed_as_factor", "scenario", "size", "weeks",
         "parameters", "outcomes", "primary", "num_resamples", "conf_level", "lang",
-        "results_dir", "discovery", "quiet"}
+        "results_dir", "discovery", "quiet", "store"}
 """Keys of a study file (and of ``reve-sim-sa key=value`` overrides)."""
 
 IDENTITY = ("method", "N", "num_levels", "second_order", "replicates", "seed",
@@ -72,7 +73,8 @@ def check(study: dict) -> dict:
     defaults = {"method": "sobol", "N": 256, "num_levels": 4, "second_order": False,
                 "replicates": 4, "seed": 1, "seed_as_factor": False, "scenario": "baseline",
                 "size": "small", "weeks": None, "num_resamples": 200, "conf_level": 0.95,
-                "lang": "en", "results_dir": "results", "quiet": False, "discovery": None}
+                "lang": "en", "results_dir": "results", "quiet": False, "discovery": None,
+                "store": "outcomes"}
     for k, v in defaults.items():
         study.setdefault(k, v)
     unknown = set(study) - KEYS
@@ -90,6 +92,9 @@ def check(study: dict) -> dict:
         raise ParameterError("replicates must be a whole number >= 1.")
     if study["lang"] not in ("en", "fr"):
         raise ParameterError("lang must be en or fr.")
+    if study["store"] not in ("outcomes", "runs"):
+        raise ParameterError(f"store = {study['store']!r}: use outcomes (only each run's "
+                             "outcomes, fast) or runs (a folder per run, weekly metrics too).")
     if not study.get("parameters"):
         raise ParameterError("A study needs parameters.")
     if not study.get("outcomes"):
@@ -200,10 +205,14 @@ def prepare(study: dict) -> tuple[Path, Design, list[int]]:
 
 
 def sweep_command(study: dict, out: Path, extra: list[str]) -> list[str]:
+    """``reve-sim -m sweep.design=...`` of the study; its runs keep only their outcomes
+    (``store: outcomes``, the default) unless the study or a ``sweep.store=`` says runs."""
     cmd = [sys.executable, "-m", "reve_sim", "-m", f"sweep.design={(out / 'design_runs.json')}",
            f"sweep.dir={out / 'sweep'}", f"name=sa-{study['name']}",
            f"scenario={study['scenario']}", f"size={study['size']}",
            f"quiet={str(bool(study['quiet'])).lower()}"]
+    if not any(arg.startswith("sweep.store=") for arg in extra):
+        cmd.append(f"sweep.store={study.get('store') or 'outcomes'}")
     if study.get("weeks") is not None:
         cmd.append(f"weeks={int(study['weeks'])}")
     return cmd + list(extra)
