@@ -11,6 +11,7 @@ import secrets
 import time
 
 import mesa
+import numba
 import numpy as np
 import pandas as pd
 
@@ -176,10 +177,11 @@ class ReveModel(mesa.Model):
                           a.key, c.key, a.voice, a.available, a.committed, s.coll,
                           s.engagement, s.hours, s.contribution, s.total_contribution,
                           c.animator, c.supported)
-        kernels.tally_collectives(self.knobs, rows, s.coll, a.category, s.engagement,
-                                  s.contribution, c.status, c.activity, c.n_members,
-                                  c.n_contributors, c.category_mask, c.mean_engagement,
-                                  c.knowledge, c.knowledge_added, c.value, self.n_used)
+        kernels.tally_collectives(self.knobs, numba.get_num_threads(), rows, s.coll,
+                                  a.category, s.engagement, s.contribution, c.status,
+                                  c.activity, c.n_members, c.n_contributors, c.category_mask,
+                                  c.mean_engagement, c.knowledge, c.knowledge_added, c.value,
+                                  self.n_used)
         kernels.member_benefits(w, self.knobs, holiday, st["membership.welcome@1"],
                                 st["membership.leave@1"], self._visit, a.key, c.key,
                                 self.interest, a.need, a.propensity, a.available, a.committed,
@@ -246,9 +248,9 @@ class ReveModel(mesa.Model):
         a, s, c, st = self.actors, self.slots, self.collectives, self.streams
         successor = np.empty(self.n_used, dtype=np.int64)
         self._lifecycle_rows = member_rows(s.coll)
-        kernels.tally_members(self.knobs, self._lifecycle_rows, s.coll, a.category,
-                              s.engagement, c.status, c.n_members, c.category_mask, successor,
-                              np.empty(self.n_used), self.n_used)
+        kernels.tally_members(self.knobs, numba.get_num_threads(), self._lifecycle_rows,
+                              s.coll, a.category, s.engagement, c.status, c.n_members,
+                              c.category_mask, successor, np.empty(self.n_used), self.n_used)
         dissolved = kernels.lifecycle(
             w, self.knobs, holiday, st["animator.takeover@1"], st["funding.renewal@1"], s.coll,
             c.key, c.status, c.animator, c.funding, c.funding_end, c.activity, c.n_members,
@@ -260,8 +262,8 @@ class ReveModel(mesa.Model):
 
     def _spillover(self, w: int) -> None:
         c = self.collectives
-        kernels.spillover(self.knobs, self._lifecycle_rows, self.slots.coll, c.status,
-                          c.knowledge, c.n_members, self.n_used)
+        kernels.spillover(self.knobs, numba.get_num_threads(), self._lifecycle_rows,
+                          self.slots.coll, c.status, c.knowledge, c.n_members, self.n_used)
 
     def _metrics(self, w: int) -> None:
         a, s, c, used = self.actors, self.slots, self.collectives, slice(0, self.n_used)
