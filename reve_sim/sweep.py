@@ -628,7 +628,12 @@ class HydraSweep:
             for k, ret in enumerate(returns):
                 if ret.status.name != "COMPLETED":
                     crashed.append(f"shard {k} stopped: {ret._return_value!r}")
-        return crashed, time.perf_counter() - start
+        wall = time.perf_counter() - start
+        # what each shard did and how long its runs took (after its worker loaded the kernels)
+        _write_json(attempt / "shards.json", {"wall_seconds": round(wall, 3), "workers": workers,
+                                              "shards": [r._return_value for r in returns
+                                                         if r.status.name == "COMPLETED"]})
+        return crashed, wall
 
 
 # --- inside a job: one shard ---------------------------------------------------------------

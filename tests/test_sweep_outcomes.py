@@ -75,6 +75,8 @@ def test_outcomes_are_the_run_folders_numbers_bit_for_bit(tmp_path):
     assert prov["runs"]["scenario=lockdown_2020,seed=1"]["set"] == {"seed": 1}
     assert {r["base"] for r in prov["runs"].values()} == set(prov["bases"])
     assert json.loads((batches / "sweep.json").read_text())["store"] == "outcomes"
+    (shards,) = (batches / "attempts").glob("*/shards.json")  # what each shard did, and when
+    assert sum(sh["done"] for sh in json.loads(shards.read_text())["shards"]) == 6
     # the comparison works without weekly metrics (no weekly figure)
     compare = reve_sim(str(batches), cwd=tmp_path, command=REVE_SIM_COMPARE)
     assert "weekly" not in compare.stdout.split("Figures:")[1]
