@@ -1,7 +1,9 @@
-"""Benchmark of reve-sim: kernel vs readable reference, scaling to 1M actors, cold start.
+"""Benchmark of reve-sim: kernel vs readable reference, scaling to 1M actors, cold start,
+sweep throughput.
 
     .venv/bin/python scripts/bench.py            # full benchmark (~15 min on 2 cores)
     .venv/bin/python scripts/bench.py --quick    # small sizes, into results/bench-quick/
+    .venv/bin/python scripts/bench.py --only sweep --out results/bench-sweep   # one section
 
 Every measurement runs in a fresh process (clean peak-memory reading, no warm caches of
 another size); timings are medians of repeats, and the kernel/reference ratio is measured
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -23,6 +26,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
+SECTIONS = ("compare", "scale", "start", "sweep")
+
+SWEEP = {"scenario": "lockdown_2020", "size": "small", "weeks": 260, "workers": 2,
+         "study_runs": 20_480}
+"""The sweep-throughput case: the sensitivity studies' runs (2,000 actors, 260 weeks of
+lockdown_2020), the joblib launcher with 2 workers x 1 Numba thread; the projection's size."""
 
 
 # --- workers (run in a child process) -------------------------------------------------------
@@ -86,31 +95,153 @@ def worker_start() -> dict:
     return {"import_s": t1 - t0, "first_step_s": t2 - t1, "total_s": t2 - t0}
 
 
-WORKERS = {"compare": worker_compare, "scale": worker_scale, "start": worker_start}
+def worker_bare(runs: int, scenario: str, size: str, weeks: int) -> dict:
+    """The bare model of a sweep run: build, run and outcomes, one process, 1 Numba thread,
+    the same settings (Hydra config, validation) as the sweep's runs, seeds 0, 1, ..."""
+    import numba
+    from hydra import compose, initialize_config_dir
+
+    from reve_sim.cli import plain_config, run_settings, simulate
+    from reve_sim.sweep import warm_up
+
+    numba.set_num_threads(1)
+    with initialize_config_dir(version_base="1.3", config_dir=str(ROOT / "configs"),
+                               job_name="bench"):
+        settings = run_settings(plain_config(compose("config", overrides=[
+            f"scenario={scenario}", f"size={size}", f"weeks={weeks}"])))
+    warm_up()
+    times = []
+    for seed in range(runs):
+        t0 = time.perf_counter()
+        model, _ = simulate({**settings, "seed": seed})
+        model.summary()
+        times.append(time.perf_counter() - t0)
+    return {"runs": runs, "n_actors": settings["params"]["n_actors"], "weeks": weeks,
+            "scenario": scenario, "run_s": statistics.median(times),
+            "mean_s": statistics.fmean(times), "all": times}
+
+
+WORKERS = {"compare": worker_compare, "scale": worker_scale, "start": worker_start,
+           "bare": worker_bare}
 
 
 def _child(kind: str, env: dict | None = None, **kwargs) -> dict:
     cmd = [sys.executable, __file__, "--worker", json.dumps({"kind": kind, **kwargs})]
+    path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT,
-                         env={**os.environ, **(env or {})})
+                         env={**os.environ, "PYTHONPATH": path, **(env or {})})
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _sweep_command(runs: int, store: str, where: Path) -> list[str]:
+    return [sys.executable, "-m", "reve_sim", "-m", f"scenario={SWEEP['scenario']}",
+            f"size={SWEEP['size']}", f"weeks={SWEEP['weeks']}", f"seed=range({runs})",
+            "quiet=true", f"results_dir={where}", f"sweep.dir={where / 'sweep'}",
+            f"sweep.store={store}", "sweep.threads_per_worker=1", "hydra/launcher=local",
+            f"hydra.launcher.n_jobs={SWEEP['workers']}"]
+
+
+def _seconds(pattern: str, text: str) -> float:
+    found = re.search(pattern, text)
+    if not found:
+        raise RuntimeError(f"no {pattern!r} in the sweep's output:\n{text}")
+    return float(found.group(1))
+
+
+def sweep_case(runs: int, store: str, cold: bool, bare_s: float) -> dict:
+    """One sweep through ``python -m reve_sim -m ...`` (a fresh directory), timed whole and
+    by the sweep's own report of its phases."""
+    import pandas as pd
+
+    with tempfile.TemporaryDirectory() as tmp:
+        where = Path(tmp)
+        env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
+        if cold:
+            (where / "numba").mkdir()
+            env["NUMBA_CACHE_DIR"] = str(where / "numba")
+        cmd = _sweep_command(runs, store, where)
+        t0 = time.perf_counter()
+        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+        wall = time.perf_counter() - t0
+        if out.returncode != 0:
+            raise RuntimeError(f"sweep failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
+        table = pd.read_parquet(where / "sweep" / "runs.parquet")
+        weekly = (where / "sweep" / "weekly.parquet").is_file()
+        (shards_file,) = (where / "sweep" / "attempts").glob("*/shards.json")
+        shards = json.loads(shards_file.read_text())["shards"]
+    if not (table["status"] == "complete").all() or len(table) != runs:
+        raise RuntimeError(f"the sweep did not complete its {runs} runs")
+    launch = _seconds(r"\d+ run this time in ([\d.]+) s", out.stdout)
+    plan = _seconds(r"validated in ([\d.]+) s", out.stdout)
+    workers = SWEEP["workers"]
+    in_shards = sum(sh["seconds"] for sh in shards)  # the shards' run loops, all workers
+    return {"store": store, "cold_cache": cold, "runs": runs, "workers": workers,
+            "command_s": wall, "launch_s": launch, "plan_s": plan,
+            "warm_up_s": _seconds(r"kernels ready in ([\d.]+) s", out.stdout),
+            "worker_warm_up_s": max(sh["warm_up_s"] for sh in shards),
+            "fixed_s": wall - launch - plan, "weekly_parquet": weekly,
+            "model_in_sweep_s": float(table["wall_seconds"].median()),
+            "model_in_sweep_mean_s": float(table["wall_seconds"].mean()),
+            "in_shard_per_run_s": in_shards / runs,
+            "outside_model_s": in_shards / runs - float(table["wall_seconds"].mean()),
+            "worker_start_s": launch - in_shards / workers,
+            "runs_per_min": 60 * runs / wall, "runs_per_min_launch": 60 * runs / launch,
+            "overhead_s": launch * workers / runs - bare_s,
+            "overhead_command_s": wall * workers / runs - bare_s,
+            "overhead_steady_s": in_shards / runs - bare_s,
+            "command": " ".join(["python", *cmd[1:]]).replace(str(where), "TMP")}
+
+
+def projection(case: dict, n: int) -> float:
+    """Wall seconds of an n-run sweep at a case's throughput: the command's fixed cost and
+    the workers' start once, planning and the shards' run loops in proportion to the runs."""
+    return (case["fixed_s"] + case["worker_start_s"] + case["plan_s"] * n / case["runs"]
+            + n * case["in_shard_per_run_s"] / case["workers"])
+
+
+def run_sweep(quick: bool) -> dict:
+    runs = 16 if quick else 128
+    print(f"sweep throughput ({runs} runs of {SWEEP['size']}, {SWEEP['weeks']} weeks, "
+          f"{SWEEP['scenario']})", flush=True)
+    t0 = time.perf_counter()
+    bare = _child("bare", runs=4 if quick else 12, scenario=SWEEP["scenario"],
+                  size=SWEEP["size"], weeks=SWEEP["weeks"])  # also warms the default cache
+    print(f"  bare model: {bare['run_s']:.3f} s per run ({bare['n_actors']:,} actors, 1 thread)",
+          flush=True)
+    cases = []
+    for store, cold in (("outcomes", False), ("runs", False), ("outcomes", True)):
+        case = sweep_case(runs, store, cold, bare["run_s"])
+        cases.append(case)
+        print(f"  store={store:<8} {'cold' if cold else 'warm'} cache: {case['command_s']:.1f} s"
+              f" ({case['launch_s']:.1f} s launched), {case['runs_per_min']:.0f} runs/min, "
+              f"overhead {1000 * case['overhead_s']:.0f} ms per run "
+              f"({1000 * case['overhead_steady_s']:.0f} ms once workers run, "
+              f"{1000 * case['outside_model_s']:.1f} ms outside the model)", flush=True)
+    best = cases[0]
+    return {**SWEEP, "bare": bare, "cases": cases, "wall_s": time.perf_counter() - t0,
+            "projection_s": {f"{c['store']}-{'cold' if c['cold_cache'] else 'warm'}":
+                             projection(c, SWEEP["study_runs"]) for c in cases},
+            "projection_best_s": projection(best, SWEEP["study_runs"])}
 
 
 # --- the benchmark ------------------------------------------------------------------------
 
-def run(quick: bool) -> dict:
+def run(quick: bool, only: str | None = None) -> dict:
     import numba
 
     facts = {"machine": {"cpus": os.cpu_count(), "numba_threads": numba.config.NUMBA_NUM_THREADS,
                          "python": sys.version.split()[0]}}
-    print("1/3 kernel vs reference", flush=True)
+    if only == "sweep":
+        facts["sweep"] = run_sweep(quick)
+        return facts
+    print("1/4 kernel vs reference", flush=True)
     sizes = (1000, 2000) if quick else (1000, 5000, 10000)
     facts["compare"] = [_child("compare", n=n, weeks=52,
                                repeats=1 if (quick or n >= 10000) else 3) for n in sizes]
     for row in facts["compare"]:
         print(f"  {row['n']:>7} actors x 52 weeks: kernel {row['kernel_s']:.3f} s, "
               f"reference {row['reference_s']:.2f} s, ratio {row['ratio']:.0f}x", flush=True)
-    print("2/3 scaling", flush=True)
+    print("2/4 scaling", flush=True)
     plan = ((10_000, 52), (30_000, 52)) if quick else \
         ((10_000, 104), (30_000, 104), (100_000, 104), (300_000, 104), (1_000_000, 520))
     facts["scale"] = []
@@ -120,13 +251,15 @@ def run(quick: bool) -> dict:
         print(f"  {n:>9} actors x {weeks} weeks: init {row['init_s']:.1f} s, run "
               f"{row['run_s']:.1f} s, {row['actor_weeks_per_s'] / 1e6:.1f} M actor-weeks/s, "
               f"peak {row['peak_mb']:.0f} MB", flush=True)
-    print("3/3 cold and warm start", flush=True)
+    print("3/4 cold and warm start", flush=True)
     with tempfile.TemporaryDirectory() as cache:
         env = {"NUMBA_CACHE_DIR": cache}
         cold = _child("start", env=env)
         warm = [_child("start", env=env) for _ in range(3)]
     facts["start"] = {"cold": cold, "warm": sorted(warm, key=lambda x: x["total_s"])[1]}
     print(f"  cold {cold['total_s']:.1f} s, warm {facts['start']['warm']['total_s']:.2f} s")
+    print("4/4 ", end="", flush=True)
+    facts["sweep"] = run_sweep(quick)
     return facts
 
 
@@ -174,17 +307,32 @@ def report(facts: dict, figure_name: str) -> str:
         "repeats, each measurement runs in a fresh process, and the kernel/reference ratio is "
         "measured side by side in one process.",
         "",
-        f"![performance](figures/{figure_name})",
-        "",
-        "## Numba kernel vs readable reference (same parameters and seed, 52 weeks)",
-        "",
-        "| actors | kernel (s) | reference (s) | speed ratio |",
-        "|---:|---:|---:|---:|",
     ]
-    for c in facts["compare"]:
-        lines.append(f"| {c['n']:,} | {c['kernel_s']:.3f} | {c['reference_s']:.2f} | "
-                     f"{c['ratio']:.0f}× |")
-    lines += ["", "## Scaling", "",
+    if "compare" in facts and "scale" in facts:
+        lines += [f"![performance](figures/{figure_name})", ""]
+    if "compare" in facts:
+        lines += ["## Numba kernel vs readable reference (same parameters and seed, 52 weeks)",
+                  "", "| actors | kernel (s) | reference (s) | speed ratio |",
+                  "|---:|---:|---:|---:|"]
+        for c in facts["compare"]:
+            lines.append(f"| {c['n']:,} | {c['kernel_s']:.3f} | {c['reference_s']:.2f} | "
+                         f"{c['ratio']:.0f}× |")
+        lines.append("")
+    if "scale" in facts:
+        lines += _scale_lines(facts)
+    if "start" in facts:
+        lines += _start_lines(facts)
+    if "sweep" in facts:
+        lines += _sweep_lines(facts["sweep"])
+    wall = f"Benchmark wall time: {facts['wall_s'] / 60:.1f} min. " if "wall_s" in facts else ""
+    lines += [f"{wall}Machine: {facts['machine']['cpus']} CPUs, "
+              f"{facts['machine']['numba_threads']} Numba threads, Python "
+              f"{facts['machine']['python']}.", ""]
+    return "\n".join(lines)
+
+
+def _scale_lines(facts: dict) -> list[str]:
+    lines = ["## Scaling", "",
               "| actors | weeks | build (s) | run (s) | M actor-weeks/s | peak memory (MB) "
               "| memberships at end | ties |",
               "|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -198,39 +346,96 @@ def report(facts: dict, figure_name: str) -> str:
     total = sum(top["phases"].values())
     for name, sec in top["phases"].items():
         lines.append(f"| {name} | {sec:.1f} | {sec / total:.0%} |")
+    return [*lines, ""]
+
+
+def _start_lines(facts: dict) -> list[str]:
     cold, warm = facts["start"]["cold"], facts["start"]["warm"]
-    lines += ["", "## Start of a new process (import + building 1,000 actors + first week)", "",
-              "| Numba cache | import (s) | first step (s) | total (s) |", "|---|---:|---:|---:|",
-              f"| empty (compiles every kernel) | {cold['import_s']:.1f} | "
-              f"{cold['first_step_s']:.1f} | {cold['total_s']:.1f} |",
-              f"| warm | {warm['import_s']:.2f} | {warm['first_step_s']:.2f} | "
-              f"{warm['total_s']:.2f} |", "",
-              f"Benchmark wall time: {facts['wall_s'] / 60:.1f} min. Machine: "
-              f"{facts['machine']['cpus']} CPUs, {facts['machine']['numba_threads']} Numba "
-              f"threads, Python {facts['machine']['python']}.", ""]
-    return "\n".join(lines)
+    return ["## Start of a new process (import + building 1,000 actors + first week)", "",
+            "| Numba cache | import (s) | first step (s) | total (s) |", "|---|---:|---:|---:|",
+            f"| empty (compiles every kernel) | {cold['import_s']:.1f} | "
+            f"{cold['first_step_s']:.1f} | {cold['total_s']:.1f} |",
+            f"| warm | {warm['import_s']:.2f} | {warm['first_step_s']:.2f} | "
+            f"{warm['total_s']:.2f} |", ""]
+
+
+def _sweep_lines(sw: dict) -> list[str]:
+    bare, cases = sw["bare"], sw["cases"]
+    best = cases[0]
+    lines = [
+        "## Sweep throughput", "",
+        f"Runs of the `{sw['size']}` size ({bare['n_actors']:,} actors) over {sw['weeks']} "
+        f"weeks of `{sw['scenario']}` (the sensitivity studies' runs; seeds 0, 1, ...) through "
+        f"the joblib launcher with {sw['workers']} workers × 1 Numba thread on both cores. "
+        f"Bare model (build, run and outcomes in one process, 1 Numba thread, median of "
+        f"{bare['runs']}): **{bare['run_s']:.3f} s per run**. Sweep command (in a fresh "
+        "directory):", "", f"    {best['command']}", "",
+        "*Command* is the whole command (Hydra start, planning and validation, kernels in the "
+        "launching process, the shards, collecting `runs.parquet`); *launched* is the shards "
+        "alone (worker start, kernel loading, runs, writing); *kernels* the time to compile or "
+        "load them in the launching process and then in a worker. Overhead per run = launched "
+        "wall × workers / runs − bare model time (with the command's wall in brackets); "
+        "*steady* is the same inside the shards' run loops once the workers run (the shards "
+        "report their seconds), i.e. what each further run costs beyond the bare model; "
+        "*outside the model* is the part of it spent outside building and running the model "
+        "(settings, outcomes, storage; the rest of *steady* is the model running slower in the "
+        "sweep, two workers sharing the cores); *model in sweep* is the median model time of a "
+        "run inside the sweep (`wall_seconds`).", "",
+        "| store | Numba cache | runs | command (s) | launched (s) | kernels (s) | runs/min | "
+        "overhead per run (ms) | steady (ms) | outside the model (ms) | model in sweep (s) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for c in cases:
+        cache = "empty (compiles)" if c["cold_cache"] else "warm"
+        lines.append(f"| `{c['store']}` | {cache} | {c['runs']} | {c['command_s']:.1f} | "
+                     f"{c['launch_s']:.1f} | {c['warm_up_s']:.1f} + "
+                     f"{c['worker_warm_up_s']:.1f} | {c['runs_per_min']:.0f} "
+                     f"({c['runs_per_min_launch']:.0f} launched) | "
+                     f"{1000 * c['overhead_s']:.0f} ({1000 * c['overhead_command_s']:.0f}) | "
+                     f"{1000 * c['overhead_steady_s']:.0f} | {1000 * c['outside_model_s']:.1f} "
+                     f"| {c['model_in_sweep_s']:.3f} |")
+    proj = sw["projection_best_s"]
+    floor = sw["study_runs"] * bare["run_s"] / sw["workers"]
+    lines += ["", f"Projected wall time of a {sw['study_runs']:,}-run study at the measured "
+              f"throughput (`outcomes`, warm cache; the command's fixed cost and the workers' "
+              f"start once, planning and the shards' run loops in proportion to the runs): "
+              f"**{proj / 60:.0f} min** ({proj:,.0f} s, {sw['study_runs'] / proj:.1f} runs/s), "
+              f"of which the bare model on {sw['workers']} cores is {floor / 60:.0f} min. "
+              "Other cases: " + ", ".join(f"{k} {v / 60:.0f} min"
+                                          for k, v in sw["projection_s"].items()) + ".", ""]
+    return lines
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", choices=["sweep"],
+                        help="measure one section; the others are kept from the output "
+                        "folder's performance.json")
+    parser.add_argument("--out", type=Path, help="output folder (default docs/, with --quick "
+                        "results/bench-quick/)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         spec = json.loads(args.worker)
         print(json.dumps(WORKERS[spec.pop("kind")](**spec)))
         return 0
+    out = args.out or (ROOT / "results" / "bench-quick" if args.quick else DOCS)
+    out = out.resolve()  # a smoke check stays out of the docs
     t0 = time.perf_counter()
-    facts = run(args.quick)
-    facts["wall_s"] = time.perf_counter() - t0
-    out = ROOT / "results" / "bench-quick" if args.quick else DOCS  # a smoke check stays out
-    out.mkdir(parents=True, exist_ok=True)                             # of the docs
+    facts = run(args.quick, args.only)
+    if args.only:
+        old = out / "performance.json"
+        kept = json.loads(old.read_text()) if old.is_file() else {}
+        facts = {**{k: v for k, v in kept.items() if k in SECTIONS}, **facts}
+    else:
+        facts["wall_s"] = time.perf_counter() - t0
+    out.mkdir(parents=True, exist_ok=True)
     (out / "performance.json").write_text(json.dumps(facts, indent=2))
-    figure(facts, out / "figures" / "performance.png")
+    if "compare" in facts and "scale" in facts:
+        figure(facts, out / "figures" / "performance.png")
     (out / "performance.md").write_text(report(facts, "performance.png"))
-    print(f"wrote {out.relative_to(ROOT)}/performance.md, performance.json and "
-          "figures/performance.png")
+    print(f"wrote {out}/performance.md and performance.json")
     return 0
 
 
