@@ -400,8 +400,8 @@ def _sweep_lines(sw: dict) -> list[str]:
               f"start once, planning and the shards' run loops in proportion to the runs): "
               f"**{proj / 60:.0f} min** ({proj:,.0f} s, {sw['study_runs'] / proj:.1f} runs/s), "
               f"of which the bare model on {sw['workers']} cores is {floor / 60:.0f} min. "
-              "Other cases: " + ", ".join(f"{k} {v / 60:.0f} min"
-                                          for k, v in sw["projection_s"].items()) + ".", ""]
+              "Other cases: " + ", ".join(f"{k} {v / 60:.0f} min" for k, v in
+                                          list(sw["projection_s"].items())[1:]) + ".", ""]
     return lines
 
 
