@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from .twins import serial_twins
+
 
 @njit(cache=True)
 def group_index(group, n_groups):
@@ -150,3 +152,7 @@ def slots_in(rows, coll, died, week):
                 out_s[k] = s
                 k += 1
     return out_r[:k].copy(), out_s[:k].copy()
+
+
+SERIAL = serial_twins(globals())
+"""The same functions without threads, for small models (see reve_sim.twins)."""

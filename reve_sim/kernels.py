@@ -17,6 +17,7 @@ from .index import group_index
 from .keyed_random import derived_key, uniform
 from .parameters import Knobs
 from .state import ACTIVE, CATEGORICAL, DISSOLVED, DORMANT, EMERGENT, INSTITUTIONAL, THEMATIC
+from .twins import serial_twins
 
 U0 = np.uint64(0)
 
@@ -735,3 +736,7 @@ def end_memberships(week, rows, cols, tenures, coll, engagement, satisfaction, s
         total_contribution[i, s] = 0.0
         welcomed[i, s] = 0
         since[i, s] = 0
+
+
+SERIAL = serial_twins(globals())
+"""The same kernels without threads, for small models (see reve_sim.twins)."""

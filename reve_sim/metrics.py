@@ -15,6 +15,7 @@ from .index import BLOCK, member_rows
 from .parameters import CATEGORIES
 from .rules import popcount
 from .state import ACTIVE, DORMANT, ORIGINS, PREEXISTING
+from .twins import serial_twins
 
 WEEKLY_METRICS: tuple[str, ...] = (
     *(f"engaged_{c}" for c in CATEGORIES),
@@ -262,13 +263,14 @@ _JOINS_EXITS_AT = [METRIC_INDEX["joins"], METRIC_INDEX["exits"]]
 
 
 def weekly_row(state, params: dict, w: int, joins: int, exits: int,
-               rows: np.ndarray | None = None) -> np.ndarray:
+               rows: np.ndarray | None = None, serial: bool = False) -> np.ndarray:
     """The week's WEEKLY_METRICS from a state in the array layout (``slot.<field>``,
     ``collective.<field>`` for the rows in use, ``actor.<field>``); shared by ReveModel and
     the reference implementation, so both observe with the same reductions. ``rows``: a
-    superset of the actors holding a membership, increasing (found by scanning if None)."""
+    superset of the actors holding a membership, increasing (found by scanning if None);
+    ``serial``: without threads (see reve_sim.twins)."""
     coll = state["slot.coll"]
-    engaged, scalars = observe(
+    engaged, scalars = (SERIAL.observe if serial else observe)(
         w, member_rows(coll) if rows is None else rows, coll, state["slot.engagement"],
         state["slot.contribution"], state["slot.total_contribution"], state["actor.category"],
         state["actor.need"], state["actor.anxiety"], state["actor.efficacy"],
@@ -396,3 +398,7 @@ def _shock_outcomes(model, col: dict) -> dict:
     eff_gap = float(np.nanmean(gap[during]) - np.nanmean(before)) if before.size else math.nan
     return {"shock_drop_depth": depth, "shock_recovery_weeks": recovery,
             "shock_join_surge": surge, "shock_efficacy_gap": eff_gap}
+
+
+SERIAL = serial_twins(globals(), also=("observe",))
+"""The compiled observations without threads, for small models (see reve_sim.twins)."""

@@ -15,9 +15,9 @@ import numba
 import numpy as np
 import pandas as pd
 
-from . import kernels
+from . import index, kernels
 from .calendar import build_environment, week_start
-from .index import group_index, marked_slots, member_rows, slots_in, sorted_union
+from .index import group_index, marked_slots, slots_in, sorted_union
 from .keyed_random import decision_streams, derived_keys, uniforms
 from .metrics import WEEKLY_METRICS, summarise, weekly_row
 from .parameters import CATEGORIES, PARAMETERS, Knobs, ParameterError, validate
@@ -25,6 +25,9 @@ from .population import TEACHER, build_population, draw_attributes
 from .state import END_DISSOLVED, END_LEFT, END_MOBILITY
 
 HORIZON = 520  # weeks of calendar prepared at start; extended on demand
+PARALLEL_FROM = 20_000
+"""Models of at least this many actors run their kernels on threads; smaller ones run the
+serial twins (reve_sim.twins), faster at those sizes and giving the same bits."""
 
 
 def coerce_seed(seed) -> int:
@@ -86,6 +89,9 @@ class ReveModel(mesa.Model):
         self.seed = seed
         self.params = params
         self.knobs = tuple(self.kn)  # the form kernels are called with (see Knobs)
+        self.parallel = params["n_actors"] >= PARALLEL_FROM
+        self._kernels = kernels if self.parallel else kernels.SERIAL
+        self._index = index if self.parallel else index.SERIAL
         self.streams = decision_streams(seed)
         pop = build_population(params, self.streams)
         self.actors, self.slots, self.collectives = pop.actors, pop.slots, pop.collectives
@@ -112,7 +118,7 @@ class ReveModel(mesa.Model):
         self._joins = 0
         self._exits = 0
         self._member_rows = np.zeros(0, dtype=np.int64)  # actors in a collective last week
-        self._lifecycle_rows = member_rows(self.slots.coll)
+        self._lifecycle_rows = self._index.member_rows(self.slots.coll)
         self.mobility_log: list[dict] = []
         self.phase_seconds = {name: 0.0 for name, _, _ in self.PLAN}
         self._views: dict[tuple[str, int], mesa.Agent] = {}
@@ -147,6 +153,7 @@ class ReveModel(mesa.Model):
         return e, bool(e.holiday[w]), bool(e.peak[w])
 
     def _contingencies(self, w: int) -> None:
+        kernels = self._kernels  # threaded, or their serial twins
         env, _, peak = self._env(w)
         if env.rentree[w] and w > 0:
             self._mobility(w)
@@ -159,6 +166,7 @@ class ReveModel(mesa.Model):
                                     c.animator, c.supported, self.n_used)
 
     def _wellbeing(self, w: int) -> None:
+        kernels = self._kernels  # threaded, or their serial twins
         env = self.environment
         a = self.actors
         kernels.wellbeing(self.knobs, env.need[w], env.anxiety[w], env.efficacy_loss[w],
@@ -166,6 +174,7 @@ class ReveModel(mesa.Model):
                           a.knowledge)
 
     def _interaction(self, w: int) -> None:
+        kernels = self._kernels  # threaded, or their serial twins
         env, holiday, _ = self._env(w)
         a, s, c, st = self.actors, self.slots, self.collectives, self.streams
         # last week's lifecycle rows: a superset of today's members (only leaving, mobility
@@ -195,6 +204,7 @@ class ReveModel(mesa.Model):
                                             END_LEFT)
 
     def _joining(self, w: int) -> None:
+        kernels = self._kernels  # threaded, or their serial twins
         env = self.environment
         a, s, c, st = self.actors, self.slots, self.collectives, self.streams
         n_used, k_prob = self.n_used, self.params["n_problems"]
@@ -218,6 +228,7 @@ class ReveModel(mesa.Model):
     def _founding(self, w: int) -> None:
         """Founders (decided with the joining choices) create their collectives; programme
         calls create theirs."""
+        kernels = self._kernels  # threaded, or their serial twins
         env = self.environment
         a, s, st = self.actors, self.slots, self.streams
         calls = env.programmes.get(w, [])
@@ -244,10 +255,11 @@ class ReveModel(mesa.Model):
                 c.funding, c.funding_end, c.knowledge, c.born, self.n_used)
 
     def _lifecycle(self, w: int) -> None:
+        kernels = self._kernels  # threaded, or their serial twins
         _, holiday, _ = self._env(w)
         a, s, c, st = self.actors, self.slots, self.collectives, self.streams
         successor = np.empty(self.n_used, dtype=np.int64)
-        self._lifecycle_rows = member_rows(s.coll)
+        self._lifecycle_rows = self._index.member_rows(s.coll)
         kernels.tally_members(self.knobs, numba.get_num_threads(), self._lifecycle_rows,
                               s.coll, a.category, s.engagement, c.status, c.n_members,
                               c.category_mask, successor, np.empty(self.n_used), self.n_used)
@@ -261,6 +273,7 @@ class ReveModel(mesa.Model):
                                   END_DISSOLVED)
 
     def _spillover(self, w: int) -> None:
+        kernels = self._kernels  # threaded, or their serial twins
         c = self.collectives
         kernels.spillover(self.knobs, numba.get_num_threads(), self._lifecycle_rows,
                           self.slots.coll, c.status, c.knowledge, c.n_members, self.n_used)
@@ -274,7 +287,8 @@ class ReveModel(mesa.Model):
                  "actor.anxiety": a.anxiety, "actor.efficacy": a.efficacy}
         state.update({f"collective.{k}": getattr(c, k)[used] for k in _OBSERVED_COLLECTIVE})
         row = weekly_row(state, self.params, w, self._joins, self._exits,
-                         rows=self._lifecycle_rows)  # a superset after this week's dissolutions
+                         rows=self._lifecycle_rows,  # a superset after the dissolutions
+                         serial=not self.parallel)
         if w >= self._rows.shape[0]:
             self._rows = np.vstack([self._rows, np.full_like(self._rows, np.nan)])
         self._rows[w] = row
@@ -293,6 +307,7 @@ class ReveModel(mesa.Model):
     def _end_memberships(self, rows: np.ndarray, cols: np.ndarray, cause: int) -> int:
         """Clear the slots (rows[k], cols[k]) and record their tenure (event if the actor left
         by choice, censored otherwise). Returns how many ended."""
+        kernels = self._kernels  # threaded, or their serial twins
         if self.week >= self.tenure_left.shape[0]:
             extra = np.zeros(self.tenure_left.shape[0], dtype=np.int64)
             self.tenure_left = np.concatenate([self.tenure_left, extra])

@@ -48,9 +48,12 @@ def run_digest(kwargs: dict, weeks: int) -> str:
 
 
 def digest_in_subprocess(kwargs: dict, weeks: int, threads: int | None = None,
-                         hash_seed: str = "0") -> dict:
-    """Digest of a run made in a fresh interpreter; also reports numba's thread count."""
+                         hash_seed: str = "0", parallel: bool | None = None) -> dict:
+    """Digest of a run made in a fresh interpreter; also reports numba's thread count.
+    ``parallel`` forces the threaded kernels (True) or their serial twins (False)."""
     env = dict(os.environ)
+    if parallel is not None:
+        env["REVE_TEST_PARALLEL_FROM"] = "0" if parallel else str(10**12)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(
         os.pathsep)
     env["PYTHONHASHSEED"] = hash_seed
@@ -67,9 +70,15 @@ def digest_in_subprocess(kwargs: dict, weeks: int, threads: int | None = None,
 def main() -> None:
     import numba
 
+    import reve_sim.model
+
+    if "REVE_TEST_PARALLEL_FROM" in os.environ:
+        reve_sim.model.PARALLEL_FROM = int(os.environ["REVE_TEST_PARALLEL_FROM"])
     kwargs = json.loads(sys.argv[1])
     weeks = int(sys.argv[2])
-    print(json.dumps({"digest": run_digest(kwargs, weeks), "threads": numba.get_num_threads()}))
+    parallel = reve_sim.model.ReveModel(**kwargs).parallel
+    print(json.dumps({"digest": run_digest(kwargs, weeks), "threads": numba.get_num_threads(),
+                      "parallel": parallel}))
 
 
 if __name__ == "__main__":

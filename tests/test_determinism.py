@@ -68,10 +68,25 @@ def test_same_seed_same_bits_across_fresh_processes():
 def test_thread_count_does_not_change_a_bit():
     kwargs = dict(seed=8, n_actors=4000, shocks=[LOCKDOWN], programmes=[PROGRAMME],
                   brokerage=0.3, animation=0.5, release_time=1.0)
-    one = digest_in_subprocess(kwargs, 60, threads=1)
-    two = digest_in_subprocess(kwargs, 60, threads=2)
+    one = digest_in_subprocess(kwargs, 60, threads=1, parallel=True)
+    two = digest_in_subprocess(kwargs, 60, threads=2, parallel=True)
+    serial = digest_in_subprocess(kwargs, 60, threads=2, parallel=False)
     assert one["threads"] == 1 and two["threads"] == 2
-    assert one["digest"] == two["digest"]
+    assert one["parallel"] and two["parallel"] and not serial["parallel"]
+    assert one["digest"] == two["digest"] == serial["digest"]
+
+
+def test_serial_twins_give_the_same_bits(monkeypatch):
+    """Small models run the serial twins of the threaded kernels (reve_sim.twins)."""
+    import reve_sim.model
+
+    kwargs = dict(seed=21, **FULL)
+    monkeypatch.setattr(reve_sim.model, "PARALLEL_FROM", 0)
+    assert ReveModel(**kwargs).parallel
+    threaded = run_digest(kwargs, FULL_WEEKS)
+    monkeypatch.setattr(reve_sim.model, "PARALLEL_FROM", 10**12)
+    assert not ReveModel(**kwargs).parallel
+    assert run_digest(kwargs, FULL_WEEKS) == threaded
 
 
 def test_different_seeds_differ():

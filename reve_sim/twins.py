@@ -1,0 +1,39 @@
+"""Serial twins of the parallel kernels, for small models.
+
+Launching a ``prange`` loop costs microseconds even on one thread, more than the loop
+itself at workshop and sensitivity-analysis sizes (a few thousand actors), where a week
+runs some twenty parallel loops. Each parallel kernel is therefore also compiled without
+threads (``prange`` then runs as ``range``): the same code, hence the same bits, since the
+kernels' results do not depend on the number of threads.
+"""
+
+from __future__ import annotations
+
+import types
+from types import SimpleNamespace
+
+from numba import njit
+from numba.core.registry import CPUDispatcher
+
+
+def serial_twins(namespace: dict, also: tuple[str, ...] = ()) -> SimpleNamespace:
+    """A module's compiled functions, without threads: serial twins of its parallel kernels
+    (and of the functions named in ``also``, which call parallel ones), compiled on first
+    use and cached like the originals; its other compiled functions as they are.
+
+    A twin sees the module's names with the twins in place of the parallel kernels, so a
+    twin calling a kernel calls its twin."""
+    compiled = {name: obj for name, obj in namespace.items() if isinstance(obj, CPUDispatcher)}
+    names = [name for name, obj in compiled.items() if obj.targetoptions.get("parallel")]
+    names += list(also)
+    scope = dict(namespace)
+    twins = dict(compiled)
+    for name in names:
+        fn = namespace[name].py_func
+        twin = types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__,
+                                  fn.__closure__)
+        twin.__qualname__ = f"{fn.__qualname__}_serial"  # its own Numba cache file
+        twin.__doc__ = fn.__doc__
+        twins[name] = njit(cache=True)(twin)
+    scope.update({name: twins[name] for name in names})
+    return SimpleNamespace(**twins)
