@@ -22,13 +22,6 @@ from .twins import serial_twins
 U0 = np.uint64(0)
 
 
-@njit(cache=True)
-def owner(c, owners):
-    """Which of ``owners`` threads accumulates collective c's sums (in row order, so the
-    bits do not depend on how many threads share the work)."""
-    return c % owners
-
-
 # --- 1. contingencies -------------------------------------------------------------------
 
 @njit(parallel=True, cache=True)
@@ -121,19 +114,16 @@ def give_time(week, knobs, holiday, st_contribute, rows, key, ckey, voice, avail
                 contribution[i, s] = 0.0
 
 
-@njit(parallel=True, cache=True)
-def tally_collectives(knobs, owners, rows, coll, category, engagement, contribution, status,
-                      activity, n_members, n_contributors, category_mask, mean_engagement,
-                      knowledge, knowledge_added, value, n_used):
+@njit(cache=True)
+def tally_collectives(knobs, rows, coll, category, engagement, contribution, status, activity,
+                      n_members, n_contributors, category_mask, mean_engagement, knowledge,
+                      knowledge_added, value, n_used):
     """Sum members' contributions per collective, visiting memberships in (actor row, slot)
     order — one fixed order, so sums are bit-reproducible; then grow knowledge stocks and
     price what each collective offers (``rules.collective_value``). Records of dissolved
-    collectives stay as they were when they dissolved.
-
-    ``owners`` threads share the collectives, not the rows (``owner``): each scans every
-    membership but adds only to its own collectives, so each sum keeps the row order."""
+    collectives stay as they were when they dissolved."""
     kn = Knobs(*knobs)
-    for c in prange(n_used):
+    for c in range(n_used):
         knowledge_added[c] = 0.0
         if status[c] != ACTIVE and status[c] != DORMANT:
             continue
@@ -143,19 +133,18 @@ def tally_collectives(knobs, owners, rows, coll, category, engagement, contribut
         n_contributors[c] = 0
         category_mask[c] = 0
     m = coll.shape[1]
-    for p in prange(owners):
-        for i in rows:
-            for s in range(m):
-                c = coll[i, s]
-                if c < 0 or owner(c, owners) != p:
-                    continue
-                activity[c] += contribution[i, s]
-                mean_engagement[c] += engagement[i, s]
-                n_members[c] += 1
-                if contribution[i, s] > 0.0:
-                    n_contributors[c] += 1
-                category_mask[c] |= 1 << category[i]
-    for c in prange(n_used):
+    for i in rows:
+        for s in range(m):
+            c = coll[i, s]
+            if c < 0:
+                continue
+            activity[c] += contribution[i, s]
+            mean_engagement[c] += engagement[i, s]
+            n_members[c] += 1
+            if contribution[i, s] > 0.0:
+                n_contributors[c] += 1
+            category_mask[c] |= 1 << category[i]
+    for c in range(n_used):
         if status[c] != ACTIVE and status[c] != DORMANT:
             continue
         size = n_members[c]
@@ -546,14 +535,13 @@ def found_collectives(week, knobs, in_person, st_found_coll, founder, key, categ
 
 # --- 7. lifecycle -----------------------------------------------------------------------
 
-@njit(parallel=True, cache=True)
-def tally_members(knobs, owners, rows, coll, category, engagement, status, n_members,
-                  category_mask, successor, successor_engagement, n_used):
+@njit(cache=True)
+def tally_members(knobs, rows, coll, category, engagement, status, n_members, category_mask,
+                  successor, successor_engagement, n_used):
     """Head count, category mix and would-be animator (the first most engaged member, if
-    engaged enough) of each collective, in (actor row, slot) order (threads share the
-    collectives, as in ``tally_collectives``)."""
+    engaged enough) of each collective, in (actor row, slot) order."""
     kn = Knobs(*knobs)
-    for c in prange(n_used):
+    for c in range(n_used):
         successor[c] = -1
         if status[c] != ACTIVE and status[c] != DORMANT:
             continue
@@ -561,19 +549,17 @@ def tally_members(knobs, owners, rows, coll, category, engagement, status, n_mem
         category_mask[c] = 0
         successor_engagement[c] = kn.takeover_engagement
     m = coll.shape[1]
-    for p in prange(owners):
-        for i in rows:
-            for s in range(m):
-                c = coll[i, s]
-                if c < 0 or owner(c, owners) != p:
-                    continue
-                n_members[c] += 1
-                category_mask[c] |= 1 << category[i]
-                e = engagement[i, s]
-                if e >= successor_engagement[c] and (successor[c] < 0
-                                                     or e > successor_engagement[c]):
-                    successor[c] = i
-                    successor_engagement[c] = e
+    for i in rows:
+        for s in range(m):
+            c = coll[i, s]
+            if c < 0:
+                continue
+            n_members[c] += 1
+            category_mask[c] |= 1 << category[i]
+            e = engagement[i, s]
+            if e >= successor_engagement[c] and (successor[c] < 0 or e > successor_engagement[c]):
+                successor[c] = i
+                successor_engagement[c] = e
 
 
 @njit(parallel=True, cache=True)
@@ -630,26 +616,24 @@ def lifecycle(week, knobs, holiday, st_takeover, st_renewal, coll, ckey, status,
 
 # --- 8. spillover -----------------------------------------------------------------------
 
-@njit(parallel=True, cache=True)
-def spillover(knobs, owners, rows, coll, status, knowledge, n_members, n_used):
+@njit(cache=True)
+def spillover(knobs, rows, coll, status, knowledge, n_members, n_used):
     """Boundary spanners carry knowledge from richer to poorer active collectives; gaps are
-    summed in (actor row, slot) order (threads share the collectives, as in
-    ``tally_collectives``)."""
+    summed in (actor row, slot) order."""
     kn = Knobs(*knobs)
     old = knowledge[:n_used].copy()
     inflow = np.zeros(n_used)
     m = coll.shape[1]
-    for p in prange(owners):
-        for a in rows:
-            for s in range(m):
-                c = coll[a, s]
-                if c < 0 or owner(c, owners) != p or status[c] != ACTIVE:
-                    continue
-                for s2 in range(m):
-                    c2 = coll[a, s2]
-                    if c2 >= 0 and c2 != c and status[c2] == ACTIVE and old[c2] > old[c]:
-                        inflow[c] += old[c2] - old[c]
-    for c in prange(n_used):
+    for a in rows:
+        for s in range(m):
+            c = coll[a, s]
+            if c < 0 or status[c] != ACTIVE:
+                continue
+            for s2 in range(m):
+                c2 = coll[a, s2]
+                if c2 >= 0 and c2 != c and status[c2] == ACTIVE and old[c2] > old[c]:
+                    inflow[c] += old[c2] - old[c]
+    for c in range(n_used):
         if status[c] == ACTIVE and n_members[c] > 0:
             knowledge[c] = old[c] + kn.spillover * inflow[c] / n_members[c]
 

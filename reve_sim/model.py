@@ -11,7 +11,6 @@ import secrets
 import time
 
 import mesa
-import numba
 import numpy as np
 import pandas as pd
 
@@ -25,7 +24,7 @@ from .population import TEACHER, build_population, draw_attributes
 from .state import END_DISSOLVED, END_LEFT, END_MOBILITY
 
 HORIZON = 520  # weeks of calendar prepared at start; extended on demand
-PARALLEL_FROM = 20_000
+PARALLEL_FROM = 30_000
 """Models of at least this many actors run their kernels on threads; smaller ones run the
 serial twins (reve_sim.twins), faster at those sizes and giving the same bits."""
 
@@ -186,11 +185,10 @@ class ReveModel(mesa.Model):
                           a.key, c.key, a.voice, a.available, a.committed, s.coll,
                           s.engagement, s.hours, s.contribution, s.total_contribution,
                           c.animator, c.supported)
-        kernels.tally_collectives(self.knobs, numba.get_num_threads(), rows, s.coll,
-                                  a.category, s.engagement, s.contribution, c.status,
-                                  c.activity, c.n_members, c.n_contributors, c.category_mask,
-                                  c.mean_engagement, c.knowledge, c.knowledge_added, c.value,
-                                  self.n_used)
+        kernels.tally_collectives(self.knobs, rows, s.coll, a.category, s.engagement,
+                                  s.contribution, c.status, c.activity, c.n_members,
+                                  c.n_contributors, c.category_mask, c.mean_engagement,
+                                  c.knowledge, c.knowledge_added, c.value, self.n_used)
         kernels.member_benefits(w, self.knobs, holiday, st["membership.welcome@1"],
                                 st["membership.leave@1"], self._visit, a.key, c.key,
                                 self.interest, a.need, a.propensity, a.available, a.committed,
@@ -260,9 +258,9 @@ class ReveModel(mesa.Model):
         a, s, c, st = self.actors, self.slots, self.collectives, self.streams
         successor = np.empty(self.n_used, dtype=np.int64)
         self._lifecycle_rows = self._index.member_rows(s.coll)
-        kernels.tally_members(self.knobs, numba.get_num_threads(), self._lifecycle_rows,
-                              s.coll, a.category, s.engagement, c.status, c.n_members,
-                              c.category_mask, successor, np.empty(self.n_used), self.n_used)
+        kernels.tally_members(self.knobs, self._lifecycle_rows, s.coll, a.category,
+                              s.engagement, c.status, c.n_members, c.category_mask, successor,
+                              np.empty(self.n_used), self.n_used)
         dissolved = kernels.lifecycle(
             w, self.knobs, holiday, st["animator.takeover@1"], st["funding.renewal@1"], s.coll,
             c.key, c.status, c.animator, c.funding, c.funding_end, c.activity, c.n_members,
@@ -275,8 +273,8 @@ class ReveModel(mesa.Model):
     def _spillover(self, w: int) -> None:
         kernels = self._kernels  # threaded, or their serial twins
         c = self.collectives
-        kernels.spillover(self.knobs, numba.get_num_threads(), self._lifecycle_rows,
-                          self.slots.coll, c.status, c.knowledge, c.n_members, self.n_used)
+        kernels.spillover(self.knobs, self._lifecycle_rows, self.slots.coll, c.status,
+                          c.knowledge, c.n_members, self.n_used)
 
     def _metrics(self, w: int) -> None:
         a, s, c, used = self.actors, self.slots, self.collectives, slice(0, self.n_used)
