@@ -118,6 +118,8 @@ def actor_metrics(rows, coll, engagement, contribution, total_contribution, stat
     sums = np.zeros((n_blocks, 2))  # efficacy of the networked, engagement
     totals = np.full(rows.shape[0] * m, -1.0)
     for b in prange(n_blocks):
+        n_net, held, contributing, ever = 0, 0, 0, 0  # locals: no shared cache line
+        eff, eng = 0.0, 0.0
         for j in range(b * BLOCK, min(rows.shape[0], (b + 1) * BLOCK)):
             i = rows[j]
             networked = False
@@ -127,16 +129,18 @@ def actor_metrics(rows, coll, engagement, contribution, total_contribution, stat
                     continue
                 networked = networked or status[c] == ACTIVE
                 totals[j * m + s] = total_contribution[i, s]
-                counts[b, 1] += 1
-                sums[b, 1] += engagement[i, s]
+                held += 1
+                eng += engagement[i, s]
                 if contribution[i, s] > 0.0:
-                    counts[b, 2] += 1
+                    contributing += 1
                 if total_contribution[i, s] > 0.0:
-                    counts[b, 3] += 1
+                    ever += 1
             if networked:
                 engaged[b, category[i]] += 1
-                sums[b, 0] += efficacy[i]
-                counts[b, 0] += 1
+                eff += efficacy[i]
+                n_net += 1
+        counts[b, 0], counts[b, 1], counts[b, 2], counts[b, 3] = n_net, held, contributing, ever
+        sums[b, 0], sums[b, 1] = eff, eng
     eff_net, eng_sum = 0.0, 0.0
     for b in range(n_blocks):
         eff_net += sums[b, 0]
@@ -180,14 +184,20 @@ def actor_totals(need, anxiety, efficacy):
     n_blocks = (n + BLOCK - 1) // BLOCK
     part = np.zeros((n_blocks, 3))
     for b in prange(n_blocks):
+        s_need, s_anxiety, s_efficacy = 0.0, 0.0, 0.0  # locals: no shared cache line
         for i in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
-            part[b, 0] += need[i]
-            part[b, 1] += anxiety[i]
-            part[b, 2] += efficacy[i]
-    sums = np.zeros(3)
-    for b in range(n_blocks):
-        sums += part[b]
-    return sums
+            s_need += need[i]
+            s_anxiety += anxiety[i]
+            s_efficacy += efficacy[i]
+        part[b, 0] = s_need
+        part[b, 1] = s_anxiety
+        part[b, 2] = s_efficacy
+    need_sum, anxiety_sum, efficacy_sum = 0.0, 0.0, 0.0
+    for b in range(n_blocks):  # scalar loop: an array expression here would be a parallel loop
+        need_sum += part[b, 0]
+        anxiety_sum += part[b, 1]
+        efficacy_sum += part[b, 2]
+    return need_sum, anxiety_sum, efficacy_sum
 
 
 @njit(cache=True)
