@@ -405,10 +405,16 @@ def _shock_outcomes(model, col: dict) -> dict:
     during[s:end] = True
     gap = col["efficacy_networked"] - col["efficacy_isolated"]
     before = gap[max(0, s - 8): s]
-    eff_gap = float(np.nanmean(gap[during]) - np.nanmean(before)) if before.size else math.nan
+    eff_gap = _finite_mean(gap[during]) - _finite_mean(before)
     return {"shock_drop_depth": depth, "shock_recovery_weeks": recovery,
             "shock_join_surge": surge, "shock_efficacy_gap": eff_gap}
 
 
 SERIAL = serial_twins(globals(), also=("observe",))
 """The compiled observations without threads, for small models (see reve_sim.twins)."""
+
+
+def _finite_mean(x: np.ndarray) -> float:
+    """Mean of the finite values; NaN (without numpy's warning) when there is none."""
+    x = x[np.isfinite(x)]
+    return float(x.mean()) if x.size else math.nan
