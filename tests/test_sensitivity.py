@@ -143,6 +143,7 @@ def test_convergence_verdict_in_plain_words():
     conv = convergence.check(small, ishigami(small.X))
     assert conv["status"] in ("ranking", "not_converged")
     assert "double N" in conv["verdict"]
+    assert "doubler N" in convergence.verdict(conv, "fr")
 
 
 def test_warnings_for_small_n_and_impossible_indices():

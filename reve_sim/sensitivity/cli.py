@@ -124,7 +124,7 @@ def analyse(study: dict, out: Path, design: Design, seeds: list[int], command: s
                    sentence=report.sentence(res, outcome, lang))
         sections.append(sec)
         summary[outcome] = {"result": res, "convergence": conv, "sentence": sec["sentence"]}
-        print(f"\n{outcome}: {sec['sentence']}\n  {conv['verdict']}")
+        print(f"\n{outcome}: {sec['sentence']}\n  {convergence.verdict(conv, lang)}")
         for w in res["warnings"]:
             print(f"  warning: {w}")
     disc = None

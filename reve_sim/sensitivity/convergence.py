@@ -38,24 +38,42 @@ def check(design: Design, Y, full: dict | None = None, top: int = 3, **kwargs) -
     same_top = set(r_full[:k]) == set(r_half[:k])
     tau = _kendall_tau(r_full, r_half)
     width = float(np.max(full[main + "_conf"])) / scale if main + "_conf" in full else None
-    if same_top and change <= 0.05:
-        verdict = (f"Converged: the top {k} factors are the same with half the sample "
-                   f"(N/2 = {half_n}) and no index moved by more than {change:.2f}"
-                   + (" (relative to the largest mu*)" if design.method == "morris" else "")
-                   + ".")
-        status = "converged"
-    elif same_top:
-        verdict = (f"Ranking converged, values not yet: the top {k} factors are the same at "
-                   f"N/2 = {half_n} and N = {design.N}, but an index moved by {change:.2f}; "
-                   "read the ranking, not the decimals, or double N.")
-        status = "ranking"
-    else:
-        verdict = (f"Not converged: the top {k} factors change between N/2 = {half_n} "
-                   f"({', '.join(r_half[:k])}) and N = {design.N} ({', '.join(r_full[:k])}); "
-                   "double N before citing a ranking.")
-        status = "not_converged"
-    return {"status": status, "verdict": verdict, "N": design.N, "N_half": half_n,
-            "max_change": change, "kendall_tau": tau, "same_top": same_top, "top": k,
-            "ranking": r_full, "ranking_half": r_half, "max_conf": width,
-            "half": {key: half[key] for key in keys},
-            "full": {key: full[key] for key in keys}}
+    status = ("converged" if same_top and change <= 0.05 else
+              "ranking" if same_top else "not_converged")
+    result = {"status": status, "N": design.N, "N_half": half_n, "method": design.method,
+              "max_change": change, "kendall_tau": tau, "same_top": same_top, "top": k,
+              "ranking": r_full, "ranking_half": r_half, "max_conf": width,
+              "half": {key: half[key] for key in keys},
+              "full": {key: full[key] for key in keys}}
+    result["verdict"] = verdict(result, "en")
+    return result
+
+
+def verdict(conv: dict, lang: str = "en") -> str:
+    """The plain-language verdict of ``check``, in English or French."""
+    k, half_n, n, change = conv["top"], conv["N_half"], conv["N"], conv["max_change"]
+    top_half = ", ".join(conv["ranking_half"][:k])
+    top_full = ", ".join(conv["ranking"][:k])
+    morris = conv.get("method") == "morris"
+    if lang == "fr":
+        if conv["status"] == "converged":
+            return (f"Convergé : les {k} premiers facteurs sont les mêmes avec la moitié de "
+                    f"l'échantillon (N/2 = {half_n}) et aucun indice n'a bougé de plus de "
+                    f"{change:.2f}" + (" (rapporté au plus grand mu*)" if morris else "") + ".")
+        if conv["status"] == "ranking":
+            return (f"Classement stable, valeurs pas encore : les {k} premiers facteurs sont "
+                    f"les mêmes à N/2 = {half_n} et N = {n}, mais un indice a bougé de "
+                    f"{change:.2f} ; lire le classement, pas les décimales, ou doubler N.")
+        return (f"Pas convergé : les {k} premiers facteurs changent entre N/2 = {half_n} "
+                f"({top_half}) et N = {n} ({top_full}) ; doubler N avant de citer un "
+                "classement.")
+    if conv["status"] == "converged":
+        return (f"Converged: the top {k} factors are the same with half the sample "
+                f"(N/2 = {half_n}) and no index moved by more than {change:.2f}"
+                + (" (relative to the largest mu*)" if morris else "") + ".")
+    if conv["status"] == "ranking":
+        return (f"Ranking converged, values not yet: the top {k} factors are the same at "
+                f"N/2 = {half_n} and N = {n}, but an index moved by {change:.2f}; "
+                "read the ranking, not the decimals, or double N.")
+    return (f"Not converged: the top {k} factors change between N/2 = {half_n} "
+            f"({top_half}) and N = {n} ({top_full}); double N before citing a ranking.")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .convergence import verdict
 from .figures import outcome_name, param_label, short_commit
 
 
@@ -145,7 +146,8 @@ def write(out: Path, study: dict, facts: dict, sections: list[dict], discovery: 
         res = sec["result"]
         md += [sec["sentence"], ""]
         conv = sec["convergence"]
-        md += [f"**{'Convergence' if fr else 'Convergence'}:** {conv['verdict']}", ""]
+        md += [f"**Convergence :** {verdict(conv, 'fr')}" if fr else
+               f"**Convergence:** {conv['verdict']}", ""]
         noise = res.get("noise") or {}
         if noise.get("share_of_mean") is not None:
             md += [(f"**{'Bruit' if fr else 'Noise'}:** "
