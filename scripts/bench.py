@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-SECTIONS = ("compare", "scale", "start", "sweep")
+SECTIONS = ("compare", "scale", "structure", "start", "sweep")
 
 SWEEP = {"scenario": "lockdown_2020", "size": "small", "weeks": 260, "workers": 2,
          "study_runs": 20_480}
@@ -61,15 +61,16 @@ def worker_compare(n: int, weeks: int, repeats: int) -> dict:
             "kernel_all": kernel, "reference_all": reference}
 
 
-def worker_scale(n: int, weeks: int, repeats: int) -> dict:
+def worker_scale(n: int, weeks: int, repeats: int, params: dict | None = None) -> dict:
     """Build and run the array model; phases timed by the model's plan."""
     from reve_sim import ReveModel
+    from reve_sim.metrics import METRIC_INDEX
 
     ReveModel(seed=1, n_actors=200).run(2)
     runs = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        model = ReveModel(seed=1, n_actors=n)
+        model = ReveModel(seed=1, n_actors=n, **(params or {}))
         t1 = time.perf_counter()
         model.run(weeks)
         t2 = time.perf_counter()
@@ -78,9 +79,11 @@ def worker_scale(n: int, weeks: int, repeats: int) -> dict:
     best = sorted(runs, key=lambda x: x["run_s"])[len(runs) // 2]
     memberships = int((model.slots.coll >= 0).sum())
     ties = int(model.tie_rows.shape[0])
+    held = model.weekly_array()[:, METRIC_INDEX["memberships"]]
     return {"n": n, "weeks": weeks, **best, "run_all": [x["run_s"] for x in runs],
             "actor_weeks_per_s": n * weeks / best["run_s"], "peak_mb": _peak_mb(),
-            "memberships_end": memberships, "ties": ties}
+            "memberships_end": memberships, "memberships_mean": float(held.mean()),
+            "ties": ties, "params": params or {}}
 
 
 def worker_start() -> dict:
@@ -120,6 +123,12 @@ def worker_bare(runs: int, scenario: str, size: str, weeks: int) -> dict:
             "scenario": scenario, "run_s": statistics.median(times),
             "mean_s": statistics.fmean(times), "all": times}
 
+
+STRUCTURE = ({"network_density": 0.5}, {"network_density": 1.0}, {"network_density": 2.0},
+             {"network_density": 3.0}, {"max_memberships": 2, "join_rate": 0.04},
+             {"max_memberships": 8, "join_rate": 0.16})
+"""Settings that change the number of ties (network density) or of memberships (slots and
+search rate) at a fixed number of actors, to see the cost grow with them."""
 
 WORKERS = {"compare": worker_compare, "scale": worker_scale, "start": worker_start,
            "bare": worker_bare}
@@ -251,6 +260,15 @@ def run(quick: bool, only: str | None = None) -> dict:
         print(f"  {n:>9} actors x {weeks} weeks: init {row['init_s']:.1f} s, run "
               f"{row['run_s']:.1f} s, {row['actor_weeks_per_s'] / 1e6:.1f} M actor-weeks/s, "
               f"peak {row['peak_mb']:.0f} MB", flush=True)
+    print("   ties and memberships at 100,000 actors", flush=True)
+    n_struct, w_struct = (10_000, 26) if quick else (100_000, 52)
+    facts["structure"] = []
+    for params in STRUCTURE:
+        row = _child("scale", n=n_struct, weeks=w_struct, repeats=1 if quick else 3,
+                     params=params)
+        facts["structure"].append(row)
+        print(f"  {params}: {row['run_s'] / w_struct * 1e3:.1f} ms/week, {row['ties']:,} ties, "
+              f"{row['memberships_mean']:,.0f} memberships", flush=True)
     print("3/4 cold and warm start", flush=True)
     with tempfile.TemporaryDirectory() as cache:
         env = {"NUMBA_CACHE_DIR": cache}
@@ -270,7 +288,9 @@ def figure(facts: dict, path: Path) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+    panels = 3 if facts.get("structure") else 2
+    fig, axes = plt.subplots(1, panels, figsize=(5.5 * panels, 4.2), layout="constrained")
+    ax1, ax2 = axes[0], axes[1]
     rows = facts["scale"]
     n = np.array([r["n"] for r in rows], dtype=float)
     per_week = np.array([r["run_s"] / r["weeks"] for r in rows])
@@ -291,9 +311,39 @@ def figure(facts: dict, path: Path) -> None:
     ax2.set_ylabel("seconds for 52 weeks")
     ax2.set_title("Kernel vs reference (same seed, same process)")
     ax2.legend()
+    if panels == 3:
+        _structure_panel(axes[2], facts["structure"])
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=150)
     plt.close(fig)
+
+
+def _structure_panel(ax, rows: list[dict]) -> None:
+    """Cost per week against ties plus memberships, log-log, with the linear guide."""
+    import numpy as np
+
+    size = np.array([r["ties"] + r["memberships_mean"] for r in rows])
+    per_week = np.array([r["run_s"] / r["weeks"] for r in rows])
+    density = ["network_density" in r["params"] for r in rows]
+    for sel, label, colour in ((True, "network density varied", "#009E73"),
+                               (False, "memberships varied", "#CC79A7")):
+        pick = [d == sel for d in density]
+        ax.loglog(size[pick], per_week[pick], "o", color=colour, label=label)
+    order = np.argsort(size)
+    ax.loglog(size[order], per_week[order][0] * size[order] / size[order][0], "--", color="0.5",
+              label="linear")
+    ax.set_xlabel(f"ties + mean memberships ({rows[0]['n']:,} actors)")
+    ax.set_ylabel("seconds per simulated week")
+    ax.set_title("Cost with ties and memberships")
+    ax.legend()
+    ax.grid(alpha=0.3, which="both")
+
+
+def slope(x, y) -> float:
+    """Least-squares slope of log y against log x (1 = linear growth)."""
+    import numpy as np
+
+    return float(np.polyfit(np.log(x), np.log(y), 1)[0])
 
 
 def report(facts: dict, figure_name: str) -> str:
@@ -318,8 +368,12 @@ def report(facts: dict, figure_name: str) -> str:
             lines.append(f"| {c['n']:,} | {c['kernel_s']:.3f} | {c['reference_s']:.2f} | "
                          f"{c['ratio']:.0f}× |")
         lines.append("")
+    if "compare" in facts and "scale" in facts and "start" in facts:
+        lines += _target_lines(facts)
     if "scale" in facts:
         lines += _scale_lines(facts)
+    if facts.get("structure"):
+        lines += _structure_lines(facts)
     if "start" in facts:
         lines += _start_lines(facts)
     if "sweep" in facts:
@@ -346,6 +400,55 @@ def _scale_lines(facts: dict) -> list[str]:
     total = sum(top["phases"].values())
     for name, sec in top["phases"].items():
         lines.append(f"| {name} | {sec:.1f} | {sec / total:.0%} |")
+    return [*lines, ""]
+
+
+def _target_lines(facts: dict) -> list[str]:
+    """The performance issue's targets against the measured figures."""
+    ratio = facts["compare"][-1]
+    top = facts["scale"][-1]
+    big = [r for r in facts["scale"] if r["n"] >= 100_000]
+    exponent = slope([r["n"] for r in big], [r["run_s"] / r["weeks"] for r in big])
+    warm = facts["start"]["warm"]["total_s"]
+    rows = [
+        (f"kernel vs reference at {ratio['n']:,} actors", "≥ 100×", f"{ratio['ratio']:.0f}×",
+         ratio["ratio"] >= 100),
+        (f"{top['n']:,} actors × {top['weeks']} weeks", "< 60 s", f"{top['run_s']:.0f} s "
+         f"(+ {top['init_s']:.1f} s to build)", top["run_s"] < 60),
+        ("peak memory at that size", "< 2 GiB", f"{top['peak_mb']:,.0f} MB",
+         top["peak_mb"] < 2048),
+        ("actor-weeks per second at that size", "≥ 10 M",
+         f"{top['actor_weeks_per_s'] / 1e6:.1f} M", top["actor_weeks_per_s"] >= 1e7),
+        ("growth of the cost per week with actors (log-log slope, ≥ 100,000 actors)", "≈ 1",
+         f"{exponent:.2f}", exponent < 1.15),
+        ("first step of a new process, warm cache", "< 3 s", f"{warm:.2f} s", warm < 3),
+    ]
+    if facts.get("structure"):
+        st = facts["structure"]
+        e = slope([r["ties"] + r["memberships_mean"] for r in st],
+                  [r["run_s"] / r["weeks"] for r in st])
+        rows.append(("growth with ties + memberships (log-log slope)", "≤ 1", f"{e:.2f}",
+                     e < 1.15))
+    if "sweep" in facts:
+        sw = facts["sweep"]
+        proj = sw["projection_best_s"]
+        rows.append((f"{sw['study_runs']:,}-run study of the small size (projected)",
+                     "< 20 min", f"{proj / 60:.0f} min", proj < 1200))
+    lines = ["## Targets", "", "| target | wanted | measured | met |", "|---|---|---|---|"]
+    lines += [f"| {name} | {want} | {got} | {'yes' if ok else '**no**'} |"
+              for name, want, got, ok in rows]
+    return [*lines, ""]
+
+
+def _structure_lines(facts: dict) -> list[str]:
+    rows = facts["structure"]
+    lines = [f"## Cost with ties and memberships ({rows[0]['n']:,} actors, "
+             f"{rows[0]['weeks']} weeks)", "",
+             "| settings | ties | mean memberships | ms per week |", "|---|---:|---:|---:|"]
+    for r in rows:
+        name = ", ".join(f"{k} = {v}" for k, v in r["params"].items())
+        lines.append(f"| {name} | {r['ties']:,} | {r['memberships_mean']:,.0f} | "
+                     f"{1000 * r['run_s'] / r['weeks']:.1f} |")
     return [*lines, ""]
 
 
