@@ -33,7 +33,9 @@ def condition(values, rule: str) -> np.ndarray:
 def find(x, y, *, min_coverage: float = 0.6, peel_alpha: float = 0.05,
          mass_min: float = 0.05) -> dict:
     """PRIM box for boolean ``y`` over factors ``x`` (DataFrame)."""
-    from ema_workbench.analysis import prim
+    with warnings.catch_warnings():  # its parallel evaluators are not used here
+        warnings.filterwarnings("ignore", message="ipyparallel not installed")
+        from ema_workbench.analysis import prim
 
     x = x.astype({c: float for c in x.columns})  # pandas-3 integer-column workaround
     y = np.asarray(y, bool)

@@ -127,29 +127,22 @@ def morris_chart(result: dict, outcome: str, path: Path, facts: dict, lang: str 
     names = result["names"]
     mu_star, sigma = np.asarray(result["mu_star"]), np.asarray(result["sigma"])
     conf = np.asarray(result["mu_star_conf"])
-    fig, ax = _new(6.5, 4.8)
+    fig, ax = _new(8.5, 4.8)
     colors = [OKABE_ITO["vermillion"] if _is_lever(n) else OKABE_ITO["blue"] for n in names]
     ax.errorbar(mu_star, sigma, xerr=conf, fmt="none", ecolor="#999999", lw=0.8)
     ax.scatter(mu_star, sigma, c=colors, s=28, zorder=3)
     top = max(float(np.max(mu_star)), float(np.max(sigma)), 1e-12) * 1.05
     ax.plot([0, top], [0, top], ls=":", color="#777777", lw=0.8)
     ax.text(top, top, "σ = μ*", fontsize=7, color="#777777", ha="right", va="bottom")
-    order = np.argsort(-mu_star)
-    placed: list[tuple[float, float]] = []  # label positions in axes units, to avoid overlap
-    span_x = max(float(np.max(mu_star)), 1e-12) * 1.05
-    span_y = max(float(np.max(sigma)), 1e-12) * 1.05
-    for rank, i in enumerate(order):
-        if rank >= 10:  # the rest are in the table
-            break
-        px, py = mu_star[i] / span_x, sigma[i] / span_y
-        dy = 2
-        while any(abs(px - qx) < 0.3 and abs(py + dy / 300 - qy) < 0.03 for qx, qy in placed):
-            dy -= 9
-        placed.append((px, py + dy / 300))
-        ax.annotate(param_label(names[i], lang, unit=False), (mu_star[i], sigma[i]),
-                    xytext=(4, dy), textcoords="offset points", fontsize=7,
-                    arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5}
-                    if dy != 2 else None)
+    # the 10 largest effects carry their rank; the key beside the axes names them (names
+    # written at crowded points overlap or hang on leader lines that cross)
+    key = []
+    for rank, i in enumerate(np.argsort(-mu_star)[:10], start=1):
+        ax.annotate(str(rank), (mu_star[i], sigma[i]), xytext=(3, 3),
+                    textcoords="offset points", fontsize=7, fontweight="bold", color=colors[i])
+        key.append(f"{rank}. {param_label(names[i], lang, unit=False)}")
+    ax.text(1.03, 1.0, "\n".join(key), transform=ax.transAxes, fontsize=7, va="top",
+            ha="left", linespacing=1.6)
     ax.set_xlabel(t("mu_star", lang))
     ax.set_ylabel(t("sigma", lang))
     ax.set_xlim(left=0)
