@@ -122,8 +122,9 @@ def figure(res: dict, what: str, path, facts: dict, lang: str = "en"):
         hi = (r["max"] - r["range_min"]) / span
         ax2.plot([0, 1], [i, i], color="#CCCCCC", lw=6, solid_capstyle="butt")
         ax2.plot([lo, hi], [i, i], color=OKABE_ITO["blue"], lw=6, solid_capstyle="butt")
-        ax2.text(lo, i + 0.12, f"{r['min']:.3g}", fontsize=6, ha="left", va="bottom")
-        ax2.text(hi, i + 0.12, f"{r['max']:.3g}", fontsize=6, ha="right", va="bottom")
+        digits = max(0, 2 - int(np.floor(np.log10(span))))  # 3 significant digits of the range
+        ax2.text(lo, i + 0.12, f"{r['min']:.{digits}f}", fontsize=6, ha="left", va="bottom")
+        ax2.text(hi, i + 0.12, f"{r['max']:.{digits}f}", fontsize=6, ha="right", va="bottom")
     ax2.set_yticks(range(len(rs)), [param_label(r["parameter"], lang) for r in rs])
     ax2.set_ylim(-0.6, max(len(rs), 1) - 0.4)
     ax2.set_xlim(0, 1)
