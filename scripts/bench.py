@@ -1,7 +1,7 @@
 """Benchmark of reve-sim: kernel vs readable reference, scaling to 1M actors, cold start,
 sweep throughput.
 
-    .venv/bin/python scripts/bench.py            # full benchmark (~15 min on 2 cores)
+    .venv/bin/python scripts/bench.py            # full benchmark (~8 min on 2 cores)
     .venv/bin/python scripts/bench.py --quick    # small sizes, into results/bench-quick/
     .venv/bin/python scripts/bench.py --only sweep --out results/bench-sweep   # one section
     .venv/bin/python scripts/bench.py --report-only   # rewrite the page from the JSON
