@@ -59,6 +59,9 @@ class Environment:
     founding: np.ndarray
     shock: np.ndarray  # True while any shock is active
     programmes: dict[int, list[dict]]
+    calls: tuple[np.ndarray, ...]
+    """The programme calls inside the horizon as arrays, in scenario order, for compiled
+    code: week, collectives created, problem (-1 any), amount, funding weeks."""
 
     @property
     def n_weeks(self) -> int:
@@ -77,7 +80,7 @@ def build_environment(params: dict, n_weeks: int) -> Environment:
         holiday=holiday, peak=peak, rentree=rentree,
         need=zeros.copy(), anxiety=zeros.copy(), efficacy_loss=zeros.copy(),
         in_person=ones.copy(), online_discovery=ones.copy(), time=ones.copy(),
-        founding=ones.copy(), shock=np.zeros(n_weeks, dtype=bool), programmes={},
+        founding=ones.copy(), shock=np.zeros(n_weeks, dtype=bool), programmes={}, calls=(),
     )
     for shock in params["shocks"]:
         w0 = max(week_of(start, shock["start"]), 0)
@@ -99,7 +102,21 @@ def build_environment(params: dict, n_weeks: int) -> Environment:
         w = week_of(start, prog["start"])
         if 0 <= w < n_weeks:
             env.programmes.setdefault(w, []).append(prog)
+    env.calls = _call_arrays(env.programmes, params)
     return env
+
+
+def _call_arrays(programmes: dict[int, list[dict]], params: dict) -> tuple[np.ndarray, ...]:
+    """Programme calls by week as arrays (see ``Environment.calls``)."""
+    calls = [(w, prog) for w in sorted(programmes) for prog in programmes[w]]
+    n = params["n_actors"]
+    return (np.array([w for w, _ in calls], dtype=np.int64),
+            np.array([int(round(p["per_1000"] * n / 1000)) for _, p in calls], dtype=np.int64),
+            np.array([p["problem"] for _, p in calls], dtype=np.int64),
+            np.array([p["amount"] for _, p in calls], dtype=np.float64),
+            np.array([int(int(p["duration_weeks"]) or params["funding_duration"])
+                      for _, p in calls],
+                     dtype=np.int64))
 
 
 def event_markers(params: dict, n_weeks: int) -> list[tuple[int, int, str]]:

@@ -13,6 +13,8 @@ unlike Python's salted ``hash``). Changing a decision's meaning bumps its versio
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 from numba import njit, uint64
 
@@ -133,6 +135,20 @@ DECISIONS: tuple[str, ...] = (
     "actor.newcomer@1",
 )
 """Every random decision of the model, by versioned id."""
+
+
+def stream_name(decision: str) -> str:
+    """A decision id as a field name: ``"join.tie@1"`` -> ``"join_tie"``."""
+    return decision.split("@")[0].replace(".", "_")
+
+
+Streams = namedtuple("Streams", [stream_name(d) for d in DECISIONS])
+"""The stream keys as compiled code names them (``R = Streams(*streams)``)."""
+
+
+def stream_bundle(streams: dict[str, np.uint64]) -> tuple[np.uint64, ...]:
+    """The stream keys of ``decision_streams`` as a plain tuple in DECISIONS order."""
+    return tuple(streams[d] for d in DECISIONS)
 
 
 def decision_streams(seed: int) -> dict[str, np.uint64]:

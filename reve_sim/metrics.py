@@ -234,10 +234,12 @@ def collective_metrics(week, status, n_members, category_mask, born, died, origi
 @njit(cache=True)
 def observe(week, rows, coll, engagement, contribution, total_contribution, category, need,
             anxiety, efficacy, status, problem, category_mask, n_members, born, died, origin,
-            activity, knowledge, knowledge_added, min_collectives, min_categories, n_categories):
-    """All weekly observations in one compiled call: the engaged actors by category and
-    the scalars named by ``OBSERVED``, in that order."""
+            activity, knowledge, knowledge_added, min_collectives, min_categories, joins, exits,
+            row):
+    """All weekly observations in one compiled call, written to ``row`` in the order of
+    WEEKLY_METRICS (``joins`` and ``exits`` are counted by the plan)."""
     need_sum, anxiety_sum, efficacy_sum = actor_totals(need, anxiety, efficacy)
+    n_categories = row.shape[0] - N_SCALARS
     engaged, eff_net, eff_iso, memberships, contributing, ever, eng_sum, totals = \
         actor_metrics(rows, coll, engagement, contribution, total_contribution, status,
                       category, efficacy, efficacy_sum, n_categories)
@@ -251,36 +253,30 @@ def observe(week, rows, coll, engagement, contribution, total_contribution, cate
                                                   knowledge_added)
     per = 1.0 / memberships if memberships else np.nan
     n = need.shape[0]
-    return engaged, (
-        float(engaged.sum()), memberships, active, dormant, births, deaths, mean_size,
-        max_size, contributing * per, ever * per, top1, gini, mean_categories, heterogeneous,
-        spanners, n_eco, eco_n, eco_cat, hours, produced, stock, need_sum / n, anxiety_sum / n,
-        efficacy_sum / n, eff_net, eff_iso, eng_sum * per)
+    for k in range(n_categories):
+        row[k] = engaged[k]
+    # the other columns in WEEKLY_METRICS order (a slice of another length raises)
+    row[n_categories:] = np.array((
+        float(engaged.sum()), float(memberships), float(active), float(dormant), float(births),
+        float(deaths), float(joins), float(exits), mean_size, max_size, contributing * per,
+        ever * per, top1, gini, mean_categories, heterogeneous, float(spanners), float(n_eco),
+        float(eco_n), float(eco_cat), hours, produced, stock, need_sum / n, anxiety_sum / n,
+        efficacy_sum / n, eff_net, eff_iso, eng_sum * per))
 
 
-OBSERVED = ("engaged_actors", "memberships", "active_collectives", "dormant_collectives",
-            "births", "deaths", "mean_size", "max_size", "contributor_share",
-            "ever_contributed_share", "top1_share", "gini_contributions", "mean_categories",
-            "heterogeneous_share", "boundary_spanners", "ecosystems",
-            "largest_ecosystem_collectives", "largest_ecosystem_categories", "activity_hours",
-            "knowledge_produced", "knowledge_stock", "mean_need", "mean_anxiety",
-            "mean_efficacy", "efficacy_networked", "efficacy_isolated", "mean_engagement")
-"""Names of the scalars ``observe`` returns, in order (with joins and exits, which the
-plan counts, they complete WEEKLY_METRICS)."""
-_OBSERVED_AT = [METRIC_INDEX[name] for name in OBSERVED]
-_ENGAGED_AT = [METRIC_INDEX[f"engaged_{c}"] for c in CATEGORIES]
-_JOINS_EXITS_AT = [METRIC_INDEX["joins"], METRIC_INDEX["exits"]]
+N_SCALARS = len(WEEKLY_METRICS) - len(CATEGORIES)
+"""Columns of the weekly table after the engaged actors of each category."""
 
 
 def weekly_row(state, params: dict, w: int, joins: int, exits: int,
-               rows: np.ndarray | None = None, serial: bool = False) -> np.ndarray:
+               rows: np.ndarray | None = None) -> np.ndarray:
     """The week's WEEKLY_METRICS from a state in the array layout (``slot.<field>``,
-    ``collective.<field>`` for the rows in use, ``actor.<field>``); shared by ReveModel and
-    the reference implementation, so both observe with the same reductions. ``rows``: a
-    superset of the actors holding a membership, increasing (found by scanning if None);
-    ``serial``: without threads (see reve_sim.twins)."""
+    ``collective.<field>`` for the rows in use, ``actor.<field>``): the reference
+    implementation observes with the same reductions as the model. ``rows``: a superset of
+    the actors holding a membership, increasing (found by scanning if None)."""
     coll = state["slot.coll"]
-    engaged, scalars = (SERIAL.observe if serial else observe)(
+    row = np.empty(len(WEEKLY_METRICS))
+    SERIAL.observe(
         w, member_rows(coll) if rows is None else rows, coll, state["slot.engagement"],
         state["slot.contribution"], state["slot.total_contribution"], state["actor.category"],
         state["actor.need"], state["actor.anxiety"], state["actor.efficacy"],
@@ -289,11 +285,7 @@ def weekly_row(state, params: dict, w: int, joins: int, exits: int,
         state["collective.born"], state["collective.died"], state["collective.origin"],
         state["collective.activity"], state["collective.knowledge"],
         state["collective.knowledge_added"], params["eco_min_collectives"],
-        params["eco_min_categories"], len(CATEGORIES))
-    row = np.empty(len(WEEKLY_METRICS))
-    row[_OBSERVED_AT] = scalars
-    row[_ENGAGED_AT] = engaged
-    row[_JOINS_EXITS_AT] = joins, exits
+        params["eco_min_categories"], joins, exits, row)
     return row
 
 

@@ -14,14 +14,14 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from . import index, kernels
+from . import index, kernels, week
 from .calendar import build_environment, week_start
-from .index import group_index, marked_slots, slots_in, sorted_union
-from .keyed_random import decision_streams, derived_keys, uniforms
-from .metrics import WEEKLY_METRICS, summarise, weekly_row
+from .index import group_index
+from .keyed_random import decision_streams, derived_keys, stream_bundle, uniforms
+from .metrics import WEEKLY_METRICS, summarise
 from .parameters import CATEGORIES, PARAMETERS, Knobs, ParameterError, validate
 from .population import TEACHER, build_population, draw_attributes
-from .state import END_DISSOLVED, END_LEFT, END_MOBILITY
+from .state import END_LEFT, END_MOBILITY
 
 HORIZON = 520  # weeks of calendar prepared at start; extended on demand
 PARALLEL_FROM = 30_000
@@ -65,22 +65,24 @@ class ReveModel(mesa.Model):
     """
 
     PLAN: tuple[tuple[str, str, str], ...] = (
-        ("contingencies", "_contingencies",
+        ("contingencies", "contingencies_phase",
          "calendar, rentrée mobility, personal contingencies, animator departures"),
-        ("wellbeing", "_wellbeing", "need, anxiety and efficacy relax towards their targets"),
-        ("interaction", "_interaction",
+        ("wellbeing", "wellbeing_phase",
+         "need, anxiety and efficacy relax towards their targets"),
+        ("interaction", "interaction_phase",
          "time given, contributions, collective activity, benefits, satisfaction, engagement, "
          "decisions to leave"),
-        ("leaving", "_leaving",
+        ("leaving", "leaving_phase",
          "members leave (satisfaction and time-pressure hazard); their tenure is recorded"),
-        ("joining", "_joining",
+        ("joining", "joining_phase",
          "exposure through ties, brokerage and discovery; decisions to join and to found"),
-        ("founding", "_founding", "emergent collectives from unmet need; programme calls"),
-        ("lifecycle", "_lifecycle", "animator succession, funding end, dormancy, dissolution"),
-        ("spillover", "_spillover", "knowledge flows through boundary spanners"),
-        ("metrics", "_metrics", "weekly observations"),
+        ("founding", "founding_phase", "emergent collectives from unmet need; programme calls"),
+        ("lifecycle", "lifecycle_phase", "animator succession, funding end, dormancy, dissolution"),
+        ("spillover", "spillover_phase", "knowledge flows through boundary spanners"),
+        ("metrics", "metrics_phase", "weekly observations"),
     )
-    """The weekly plan: (name, method, what it does), run in this order."""
+    """The weekly plan: (name, compiled function in reve_sim.week, what it does), run in this
+    order. The rentrée mobility runs in Python before the compiled phases."""
 
     def __init__(self, seed=None, n_actors=None, *, rng=None, **parameters):
         seed, params, self.kn = model_inputs(seed, rng, n_actors, parameters)
@@ -90,14 +92,16 @@ class ReveModel(mesa.Model):
         self.knobs = tuple(self.kn)  # the form kernels are called with (see Knobs)
         self.parallel = params["n_actors"] >= PARALLEL_FROM
         self._kernels = kernels if self.parallel else kernels.SERIAL
-        self._index = index if self.parallel else index.SERIAL
+        self._plan = week if self.parallel else week.SERIAL
+        self.phased = False
+        """Run the plan one phase at a time from Python, timing each in ``phase_seconds``
+        (same bits, slower at small sizes); otherwise one compiled call a week."""
         self.streams = decision_streams(seed)
         pop = build_population(params, self.streams)
         self.actors, self.slots, self.collectives = pop.actors, pop.slots, pop.collectives
         self.interest, self.tie_ptr, self.tie_rows = pop.interest, pop.tie_ptr, pop.tie_rows
         self.estab_first, self.estab_count = pop.estab_first, pop.estab_count
         self.n_establishments = int(pop.estab_count.sum())
-        self.n_used = pop.n_collectives
         self.n_actors = params["n_actors"]
         self.m = params["max_memberships"]
         n_terr, n_cat = params["n_territories"], len(CATEGORIES)
@@ -107,35 +111,85 @@ class ReveModel(mesa.Model):
         self._index_establishments()
         self.environment = build_environment(params, HORIZON)
         self.week = 0
-        self.collectives.first_inactive[: self.n_used] = -1
-        self._rows = np.full((HORIZON, len(WEEKLY_METRICS)), np.nan)
-        self.tenure_left = np.zeros(HORIZON + 1, dtype=np.int64)
-        self.tenure_censored = np.zeros(HORIZON + 1, dtype=np.int64)
-        self._ended = np.zeros((self.n_actors, self.m), dtype=np.int8)
-        self._choice = np.full(self.n_actors, -1, dtype=np.int64)
-        self._founder = np.zeros(self.n_actors, dtype=np.bool_)
-        self._joins = 0
-        self._exits = 0
-        self._member_rows = np.zeros(0, dtype=np.int64)  # actors in a collective last week
-        self._lifecycle_rows = self._index.member_rows(self.slots.coll)
+        self.collectives.first_inactive[: pop.n_collectives] = -1
+        n, m = self.n_actors, self.m
+        counts = np.zeros(week.N_COUNTS, dtype=np.int64)
+        counts[week.N_USED] = pop.n_collectives
+        self.work = week.Work(
+            ended=np.zeros((n, m), dtype=np.int8), choice=np.full(n, -1, dtype=np.int64),
+            founder=np.zeros(n, dtype=np.bool_), member_rows=np.zeros(n, dtype=np.int64),
+            lifecycle_rows=np.zeros(n, dtype=np.int64),
+            tenure_left=np.zeros(HORIZON + 1, dtype=np.int64),
+            tenure_censored=np.zeros(HORIZON + 1, dtype=np.int64),
+            weekly=np.full((HORIZON, len(WEEKLY_METRICS)), np.nan), counts=counts)
+        """Per-week scratch and records of the compiled plan (see reve_sim.week.Work)."""
+        rows = (index if self.parallel else index.SERIAL).member_rows(self.slots.coll)
+        self.work.lifecycle_rows[: rows.size] = rows  # the members the first week visits
+        counts[week.N_LIFECYCLE_ROWS] = rows.size
         self.mobility_log: list[dict] = []
         self.phase_seconds = {name: 0.0 for name, _, _ in self.PLAN}
         self._views: dict[tuple[str, int], mesa.Agent] = {}
         self.datacollector = WeeklyCollector(self)
         self.running = True
 
+    @property
+    def n_used(self) -> int:
+        """Collective rows in use (alive or dissolved)."""
+        return int(self.work.counts[week.N_USED])
+
+    @property
+    def tenure_left(self) -> np.ndarray:
+        """Memberships ended by leaving, by tenure in weeks."""
+        return self.work.tenure_left
+
+    @property
+    def tenure_censored(self) -> np.ndarray:
+        """Memberships ended otherwise (mobility, dissolution), by tenure in weeks."""
+        return self.work.tenure_censored
+
     # --- the weekly plan ----------------------------------------------------------------
 
     def step(self) -> None:
         """Advance one week through ``PLAN``."""
-        if self.week >= self.environment.n_weeks:
-            self.environment = build_environment(self.params, 2 * self.environment.n_weeks)
-        for name, method, _ in self.PLAN:
-            t0 = time.perf_counter()
-            getattr(self, method)(self.week)
-            self.phase_seconds[name] += time.perf_counter() - t0
+        w = self.week
+        t0 = time.perf_counter()
+        if w >= self.environment.n_weeks:
+            self._extend_horizon(2 * self.environment.n_weeks)
+        if self.environment.rentree[w] and w > 0:
+            self._mobility(w)
+        if self.phased:
+            self.phase_seconds["contingencies"] += time.perf_counter() - t0
+            for name, _, _ in self.PLAN:
+                self._run_phase(name, w)
+        else:
+            state = self._state()
+            if self._plan.run_week(w, 0, *state) == week.FOUNDING:
+                self._reserve(w)
+                self._plan.run_week(w, week.FOUNDING, *self._state())
         self.week += 1
         self.datacollector.collect(self)
+
+    def _run_phase(self, name: str, w: int) -> None:
+        """One phase of the plan, timed (``phased`` runs)."""
+        t0 = time.perf_counter()
+        if name == "founding":
+            self._reserve(w)
+        getattr(self._plan, f"{name}_phase")(w, *self._state())
+        self.phase_seconds[name] += time.perf_counter() - t0
+
+    def _state(self) -> tuple:
+        """The arguments of the compiled phases after the week (see reve_sim.week)."""
+        net = (self.interest, self.tie_ptr, self.tie_rows, self.estab_ptr, self.estab_rows,
+               self.tc_ptr, self.tc_rows, self.t_ptr, self.t_rows)
+        return (self.knobs, self.actors.bundle(), self.slots.bundle(),
+                self.collectives.bundle(), stream_bundle(self.streams), self._conditions(),
+                net, tuple(self.work))
+
+    def _conditions(self) -> tuple:
+        """The environment as the compiled phases take it (see reve_sim.week.Conditions)."""
+        env = self.environment
+        return (env.holiday, env.peak, env.need, env.anxiety, env.efficacy_loss, env.in_person,
+                env.online_discovery, env.time, env.founding, *env.calls)
 
     def run(self, weeks: int, progress=None) -> ReveModel:
         """Run ``weeks`` more weeks; ``progress(done)`` is called after each week."""
@@ -147,174 +201,41 @@ class ReveModel(mesa.Model):
                 progress(done)
         return self
 
-    def _env(self, w: int):
-        e = self.environment
-        return e, bool(e.holiday[w]), bool(e.peak[w])
-
-    def _contingencies(self, w: int) -> None:
-        kernels = self._kernels  # threaded, or their serial twins
-        env, _, peak = self._env(w)
-        if env.rentree[w] and w > 0:
-            self._mobility(w)
-        a, s, c, st = self.actors, self.slots, self.collectives, self.streams
-        kernels.contingencies(w, self.knobs, env.time[w], peak,
-                              st["contingency.start@1"], st["contingency.duration@1"], a.key,
-                              a.category, a.time_budget, a.unavailable_until, s.engagement,
-                              s.coll, a.available, TEACHER)
-        kernels.animator_departures(w, self.knobs, st["animator.departure@1"], c.key, c.status,
-                                    c.animator, c.supported, self.n_used)
-
-    def _wellbeing(self, w: int) -> None:
-        kernels = self._kernels  # threaded, or their serial twins
-        env = self.environment
-        a = self.actors
-        kernels.wellbeing(self.knobs, env.need[w], env.anxiety[w], env.efficacy_loss[w],
-                          a.need_base, a.need, a.anxiety, a.efficacy, a.competence, a.support,
-                          a.knowledge)
-
-    def _interaction(self, w: int) -> None:
-        kernels = self._kernels  # threaded, or their serial twins
-        env, holiday, _ = self._env(w)
-        a, s, c, st = self.actors, self.slots, self.collectives, self.streams
-        # last week's lifecycle rows: a superset of today's members (only leaving, mobility
-        # and dissolution have happened since, and they only remove memberships)
-        rows = self._lifecycle_rows
-        self._visit = sorted_union(rows, self._member_rows)
-        self._member_rows = rows
-        kernels.give_time(w, self.knobs, holiday, st["membership.contribute@1"], self._visit,
-                          a.key, c.key, a.voice, a.available, a.committed, s.coll,
-                          s.engagement, s.hours, s.contribution, s.total_contribution,
-                          c.animator, c.supported)
-        kernels.tally_collectives(self.knobs, rows, s.coll, a.category, s.engagement,
-                                  s.contribution, c.status, c.activity, c.n_members,
-                                  c.n_contributors, c.category_mask, c.mean_engagement,
-                                  c.knowledge, c.knowledge_added, c.value, self.n_used)
-        kernels.member_benefits(w, self.knobs, holiday, st["membership.welcome@1"],
-                                st["membership.leave@1"], self._visit, a.key, c.key,
-                                self.interest, a.need, a.propensity, a.available, a.committed,
-                                s.coll, s.engagement, s.satisfaction, s.since, s.contribution,
-                                s.welcomed, c.problem, c.value, c.n_members, c.n_contributors,
-                                c.animator, c.supported, a.support, a.knowledge, self._ended)
-
-    def _leaving(self, w: int) -> None:
-        """Close the memberships members decided to leave (``member_benefits``)."""
-        self._exits = self._end_memberships(*marked_slots(self._member_rows, self._ended),
-                                            END_LEFT)
-
-    def _joining(self, w: int) -> None:
-        kernels = self._kernels  # threaded, or their serial twins
-        env = self.environment
-        a, s, c, st = self.actors, self.slots, self.collectives, self.streams
-        n_used, k_prob = self.n_used, self.params["n_problems"]
-        broker_ptr, broker_rows, disc_rows, disc_cum = kernels.join_channels(
-            c.status, c.territory, c.problem, c.open, c.n_members, self.params["n_territories"],
-            k_prob, n_used)
-        kernels.choose_collective(
-            w, self.knobs, env.founding[w], env.in_person[w], env.online_discovery[w],
-            st["join.consider@1"], st["join.tie@1"], st["join.brokerage@1"],
-            st["join.discovery@1"], st["found.decide@1"], a.key, a.category, a.territory,
-            a.establishment, self.interest, a.need, a.propensity, a.threshold,
-            a.found_propensity, a.available, a.committed, a.support, a.unavailable_until, s.coll,
-            self.tie_ptr, self.tie_rows, self.estab_ptr, self.estab_rows, c.category,
-            c.establishment, c.status, c.open, c.problem, c.activity, c.n_members,
-            c.n_contributors, c.category_mask, c.animator, c.supported, broker_ptr, broker_rows,
-            k_prob, disc_cum, disc_rows, self._choice, self._founder)
-        kernels.apply_joins(w, self._choice, a.propensity, s.coll, s.engagement, s.satisfaction,
-                            s.since, s.total_contribution, s.welcomed)
-        self._joins = int(np.count_nonzero(self._choice >= 0))
-
-    def _founding(self, w: int) -> None:
-        """Founders (decided with the joining choices) create their collectives; programme
-        calls create theirs."""
-        kernels = self._kernels  # threaded, or their serial twins
-        env = self.environment
-        a, s, st = self.actors, self.slots, self.streams
-        calls = env.programmes.get(w, [])
-        n_calls = [int(round(p["per_1000"] * self.n_actors / 1000)) for p in calls]
-        self._reserve(int(self._founder.sum()) + sum(n_calls))
-        c = self.collectives
-        person = (self.interest, a.need, a.propensity, a.unavailable_until, s.coll, s.engagement,
-                  s.satisfaction, s.since, s.total_contribution, s.welcomed, self.tie_ptr,
-                  self.tie_rows, self.estab_ptr, self.estab_rows)
-        self.n_used = kernels.found_collectives(
-            w, self.knobs, env.in_person[w], st["found.collective@1"], self._founder, a.key,
-            a.category, a.territory, a.establishment, *person, c.key, c.status, c.kind,
-            c.category, c.open, c.origin, c.problem, c.territory, c.establishment, c.animator,
-            c.supported, c.knowledge, c.born, self.n_used)
-        for j, (prog, n_new) in enumerate(zip(calls, n_calls, strict=True)):
-            duration = int(prog["duration_weeks"]) or self.params["funding_duration"]
-            self.n_used = kernels.programme_collectives(
-                w, self.knobs, env.in_person[w], n_new, j, prog["problem"], prog["amount"],
-                duration, self.params["n_territories"], CATEGORIES.index("support_staff"),
-                len(CATEGORIES), st["programme.collective@1"], st["programme.animator@1"],
-                self.tc_ptr, self.tc_rows, self.t_ptr, self.t_rows, a.key, a.category,
-                a.establishment, *person, c.key, c.status, c.kind, c.category, c.open,
-                c.origin, c.problem, c.territory, c.establishment, c.animator, c.supported,
-                c.funding, c.funding_end, c.knowledge, c.born, self.n_used)
-
-    def _lifecycle(self, w: int) -> None:
-        kernels = self._kernels  # threaded, or their serial twins
-        _, holiday, _ = self._env(w)
-        a, s, c, st = self.actors, self.slots, self.collectives, self.streams
-        successor = np.empty(self.n_used, dtype=np.int64)
-        self._lifecycle_rows = self._index.member_rows(s.coll)
-        kernels.tally_members(self.knobs, self._lifecycle_rows, s.coll, a.category,
-                              s.engagement, c.status, c.n_members, c.category_mask, successor,
-                              np.empty(self.n_used), self.n_used)
-        dissolved = kernels.lifecycle(
-            w, self.knobs, holiday, st["animator.takeover@1"], st["funding.renewal@1"], s.coll,
-            c.key, c.status, c.animator, c.funding, c.funding_end, c.activity, c.n_members,
-            c.mean_engagement, c.born, c.died, c.quiet_weeks, c.dormant_since, c.first_inactive,
-            successor, self.n_used)
-        if dissolved:
-            self._end_memberships(*slots_in(self._lifecycle_rows, s.coll, c.died, w),
-                                  END_DISSOLVED)
-
-    def _spillover(self, w: int) -> None:
-        kernels = self._kernels  # threaded, or their serial twins
-        c = self.collectives
-        kernels.spillover(self.knobs, self._lifecycle_rows, self.slots.coll, c.status,
-                          c.knowledge, c.n_members, self.n_used)
-
-    def _metrics(self, w: int) -> None:
-        a, s, c, used = self.actors, self.slots, self.collectives, slice(0, self.n_used)
-        state = {"slot.coll": s.coll, "slot.engagement": s.engagement,
-                 "slot.contribution": s.contribution,
-                 "slot.total_contribution": s.total_contribution,
-                 "actor.category": a.category, "actor.need": a.need,
-                 "actor.anxiety": a.anxiety, "actor.efficacy": a.efficacy}
-        state.update({f"collective.{k}": getattr(c, k)[used] for k in _OBSERVED_COLLECTIVE})
-        row = weekly_row(state, self.params, w, self._joins, self._exits,
-                         rows=self._lifecycle_rows,  # a superset after the dissolutions
-                         serial=not self.parallel)
-        if w >= self._rows.shape[0]:
-            self._rows = np.vstack([self._rows, np.full_like(self._rows, np.nan)])
-        self._rows[w] = row
-
     # --- bookkeeping ----------------------------------------------------------------------
+
+    def _extend_horizon(self, n_weeks: int) -> None:
+        """Prepare the calendar, weekly table and tenure records up to ``n_weeks``."""
+        self.environment = build_environment(self.params, n_weeks)
+        work = self.work
+
+        def longer(a: np.ndarray, n: int, fill) -> np.ndarray:
+            out = np.full((n,) + a.shape[1:], fill, dtype=a.dtype)
+            out[: a.shape[0]] = a
+            return out
+
+        self.work = work._replace(
+            tenure_left=longer(work.tenure_left, n_weeks + 1, 0),
+            tenure_censored=longer(work.tenure_censored, n_weeks + 1, 0),
+            weekly=longer(work.weekly, n_weeks, np.nan))
 
     def _index_establishments(self) -> None:
         self.estab_ptr, self.estab_rows = group_index(
             self.actors.establishment.astype(np.int64), max(self.n_establishments, 1))
 
-    def _reserve(self, extra: int) -> None:
-        need = self.n_used + extra
+    def _reserve(self, w: int) -> None:
+        """Enough collective rows for week ``w``'s founders and programme calls."""
+        need = int(self._plan.rows_needed(w, self._conditions(), tuple(self.work)))
         if need > self.collectives.key.shape[0]:
             self.collectives.grow(max(need, 2 * self.collectives.key.shape[0]))
 
     def _end_memberships(self, rows: np.ndarray, cols: np.ndarray, cause: int) -> int:
         """Clear the slots (rows[k], cols[k]) and record their tenure (event if the actor left
         by choice, censored otherwise). Returns how many ended."""
-        kernels = self._kernels  # threaded, or their serial twins
-        if self.week >= self.tenure_left.shape[0]:
-            extra = np.zeros(self.tenure_left.shape[0], dtype=np.int64)
-            self.tenure_left = np.concatenate([self.tenure_left, extra])
-            self.tenure_censored = np.concatenate([self.tenure_censored, extra])
-        s = self.slots
-        kernels.end_memberships(self.week, rows, cols,
-                                self.tenure_left if cause == END_LEFT else self.tenure_censored,
-                                s.coll, s.engagement, s.satisfaction, s.since, s.hours,
-                                s.contribution, s.total_contribution, s.welcomed)
+        s, work = self.slots, self.work
+        self._kernels.end_memberships(
+            self.week, rows, cols, work.tenure_left if cause == END_LEFT else
+            work.tenure_censored, s.coll, s.engagement, s.satisfaction, s.since, s.hours,
+            s.contribution, s.total_contribution, s.welcomed)
         return int(rows.size)
 
     def _mobility(self, w: int) -> None:
@@ -376,7 +297,7 @@ class ReveModel(mesa.Model):
         return view
 
     def weekly_array(self) -> np.ndarray:
-        return self._rows[: self.week]
+        return self.work.weekly[: self.week]
 
     def weekly(self) -> pd.DataFrame:
         """Tidy weekly table: one row per week, one column per metric."""
@@ -410,10 +331,6 @@ class ReveModel(mesa.Model):
         if (kind, idx) not in self._views:
             self._views[(kind, idx)] = cls(self, idx)
         return self._views[(kind, idx)]
-
-
-_OBSERVED_COLLECTIVE = ("status", "problem", "category_mask", "n_members", "born", "died",
-                        "origin", "activity", "knowledge", "knowledge_added")
 
 
 class WeeklyCollector(mesa.DataCollector):

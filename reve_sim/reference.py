@@ -485,7 +485,7 @@ class ReferenceModel(mesa.Model):
     ``snapshot()`` returns the state in ReveModel's array layout (``array_state``).
     """
 
-    PLAN = ReveModel.PLAN  # the same weekly plan, by the same method names
+    PLAN = ReveModel.PLAN  # the same weekly plan: phase ``name`` is method ``_<name>``
 
     def __init__(self, seed=None, n_actors=None, *, rng=None, **parameters):
         seed, params, self.kn = model_inputs(seed, rng, n_actors, parameters)
@@ -551,8 +551,8 @@ class ReferenceModel(mesa.Model):
         """Advance one week through ``PLAN``."""
         if self.week >= self.environment.n_weeks:
             self.environment = build_environment(self.params, 2 * self.environment.n_weeks)
-        for _, method, _ in self.PLAN:
-            getattr(self, method)(self.week)
+        for name, _, _ in self.PLAN:
+            getattr(self, f"_{name}")(self.week)
         self.week += 1
 
     def run(self, weeks: int) -> ReferenceModel:

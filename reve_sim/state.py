@@ -9,6 +9,7 @@ compute the same bits; static profiles use compact dtypes.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,6 +97,14 @@ COLLECTIVE_FIELDS = (
 )
 
 
+# The tables as compiled code sees them: kernels take a table as a plain tuple of its arrays
+# (``Table.bundle()``, quick for Numba to type at each call) and name its fields again with
+# these named tuples (``A = Actors(*actors)``), at no cost inside compiled code.
+Actors = namedtuple("Actors", [f.name for f in ACTOR_FIELDS])
+Slots = namedtuple("Slots", [f.name for f in SLOT_FIELDS])
+Collectives = namedtuple("Collectives", [f.name for f in COLLECTIVE_FIELDS])
+
+
 class Table:
     """A locked bundle of equal-length arrays declared by a tuple of Fields."""
 
@@ -122,6 +131,10 @@ class Table:
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {f.name: getattr(self, f.name) for f in self._fields}
+
+    def bundle(self) -> tuple[np.ndarray, ...]:
+        """The arrays in declaration order, as compiled code takes them (see ``Actors``)."""
+        return tuple(getattr(self, f.name) for f in self._fields)
 
 
 def state_digest(*tables: Table) -> str:

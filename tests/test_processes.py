@@ -324,15 +324,18 @@ def test_model_runs_without_preexisting_collectives():
 
 
 def after_phase(m: ReveModel, phase: str, record) -> None:
-    """Call ``record(m)`` right after ``phase`` of every following week."""
-    method = next(method for name, method, _ in m.PLAN if name == phase)
-    original = getattr(m, method)
+    """Call ``record(m)`` right after ``phase`` of every following week (the model then runs
+    its plan phase by phase)."""
+    assert phase in [name for name, _, _ in m.PLAN]
+    m.phased = True
+    original = m._run_phase
 
-    def spy(week):
-        original(week)
-        record(m)
+    def spy(name, week):
+        original(name, week)
+        if name == phase:
+            record(m)
 
-    setattr(m, method, spy)
+    m._run_phase = spy
 
 
 def test_contributions_follow_the_hours_given():
