@@ -10,6 +10,7 @@ calls are listed by week.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,13 +69,21 @@ class Environment:
         return self.holiday.shape[0]
 
 
-def build_environment(params: dict, n_weeks: int) -> Environment:
-    """Weekly conditions for weeks 0..n_weeks-1 from the calendar and scenario events."""
-    start = params["start_date"]
+@functools.lru_cache(maxsize=16)
+def _school_weeks(start: str, n_weeks: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Holiday, workload-peak and rentrée flags of each week (remembered: the runs of a sweep
+    share their calendar, and working it out date by date takes milliseconds)."""
     mondays = [week_start(start, w) for w in range(n_weeks)]
     holiday = np.array([any(_in_window(d, w) for w in HOLIDAYS) for d in mondays])
     peak = np.array([any(_in_window(d, w) for w in PEAKS) for d in mondays])
     rentree = np.array([_in_window(d, RENTREE) for d in mondays])
+    return holiday, peak, rentree
+
+
+def build_environment(params: dict, n_weeks: int) -> Environment:
+    """Weekly conditions for weeks 0..n_weeks-1 from the calendar and scenario events."""
+    start = params["start_date"]
+    holiday, peak, rentree = (flags.copy() for flags in _school_weeks(start, n_weeks))
     ones, zeros = np.ones(n_weeks), np.zeros(n_weeks)
     env = Environment(
         holiday=holiday, peak=peak, rentree=rentree,

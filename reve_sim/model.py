@@ -340,14 +340,17 @@ class WeeklyCollector(mesa.DataCollector):
     instead of copying 37 values through Python reporters every week."""
 
     def __init__(self, model: ReveModel):
-        self._model = model
+        self._model = None  # Mesa's constructor registers each reporter in a throwaway dict
         super().__init__(model_reporters={name: name for name in WEEKLY_METRICS})
+        self._model = model
 
     def collect(self, model) -> None:
         self._collection_steps.append(model.time)
 
     @property
     def model_vars(self) -> dict[str, list[float]]:
+        if self._model is None:
+            return {}
         table = self._model.weekly_array()
         return {name: table[:, j].tolist() for j, name in enumerate(WEEKLY_METRICS)}
 
