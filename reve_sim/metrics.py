@@ -11,6 +11,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from . import index
 from .index import BLOCK, member_rows
 from .parameters import CATEGORIES
 from .rules import popcount
@@ -402,7 +403,7 @@ def _shock_outcomes(model, col: dict) -> dict:
             "shock_join_surge": surge, "shock_efficacy_gap": eff_gap}
 
 
-SERIAL = serial_twins(globals(), also=("observe",))
+SERIAL = serial_twins(globals(), also=("observe",), use=(index.SERIAL,))
 """The compiled observations without threads, for small models (see reve_sim.twins)."""
 
 
