@@ -228,11 +228,15 @@ def compare(sweep_dir: Path, reference: str | None = None, metrics=None, lang: s
     figures = {"outcomes": _forest(table, ref, lang, differences=False),
                "differences": _forest(table, ref, lang, differences=True)}
     weekly_path = sweep_dir / "weekly.parquet"
-    if weekly_path.is_file():
-        weekly = pd.read_parquet(weekly_path)
-        if not weekly.empty:
-            figures["weekly"] = _weekly_figure(weekly, list(dict.fromkeys(table["condition"])),
-                                               lang, band)
+    weekly = pd.read_parquet(weekly_path) if weekly_path.is_file() else pd.DataFrame()
+    notes = []
+    if weekly.empty:
+        notes.append("No weekly figure: this sweep kept only each run's outcomes "
+                     "(sweep.store=outcomes). Run it again with sweep.store=runs to compare "
+                     "the weekly metrics too.")
+    else:
+        figures["weekly"] = _weekly_figure(weekly, list(dict.fromkeys(table["condition"])),
+                                           lang, band)
     for name, fig in figures.items():
         for ext in ("png", "svg"):
             path = out / f"{name}{suffix}.{ext}"
@@ -240,7 +244,8 @@ def compare(sweep_dir: Path, reference: str | None = None, metrics=None, lang: s
         paths[name] = out / f"{name}{suffix}.png"
         plt.close(fig)
     manifest = json.loads((sweep_dir / "sweep.json").read_text())
-    return {"paths": paths, "reference": ref, "table": table, "name": manifest.get("name")}
+    return {"paths": paths, "reference": ref, "table": table, "name": manifest.get("name"),
+            "notes": notes}
 
 
 def main(argv=None) -> int:
@@ -275,6 +280,8 @@ def main(argv=None) -> int:
     print(f"Reference: {result['reference']}")
     print(f"Table: {result['paths']['table']}")
     print("Figures: " + ", ".join(str(p) for k, p in result["paths"].items() if k != "table"))
+    for note in result["notes"]:
+        print(note)
     return 0
 
 

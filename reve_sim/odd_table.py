@@ -193,7 +193,7 @@ def plan_table() -> str:
 
     return "\n\n".join([
         _banner("ReveModel.PLAN in reve_sim/model.py"),
-        md_table(("Order", "Step", "Method", "What it does"),
+        md_table(("Order", "Step", "Compiled function", "What it does"),
                  [(k, f"`{name}`", f"`{method}`", what)
                   for k, (name, method, what) in enumerate(ReveModel.PLAN, start=1)]),
     ])

@@ -154,6 +154,9 @@ def test_warnings_for_small_n_and_impossible_indices():
     assert "Small sample: N = 64" in text and "S1 < 0 for a (-0.200)" in text
     assert "significantly so for a" in text and "ST > 1 for b (1.400)" in text
     assert "S1 sum to 1.100 > 1" in text
+    morris = index_warnings("morris", 20, {"mu_star": [0.5, 0.04], "mu_star_conf":
+                                           [0.1, 0.06]}, names)
+    assert len(morris) == 1 and "reaches below 0 for b (-0.020)" in morris[0]
     design = salib.sample(ISHIGAMI_PROBLEM, "sobol", 16, seed=1)
     with pytest.warns(UserWarning, match="Small sample"):
         salib.analyze(design, ishigami(design.X))

@@ -73,3 +73,20 @@ def test_slurm_and_joblib_give_identical_outcomes(slurm, tmp_path):
     tasks = [line for line in log if "Name=reve-sim" in line]
     assert len(tasks) == 2 and all("JobState=COMPLETED" in t and "ArrayTaskId=" in t
                                    for t in tasks)
+
+
+def test_slurm_shards_write_outcome_batches(slurm, tmp_path):
+    """``sweep.store=outcomes`` through SLURM: each array task writes its outcome batch, and
+    the collected rows are those of a joblib sweep keeping run folders."""
+    sweep = ["-m", "scenario=lockdown_2020", "seed=0,1,2", *TINY, "sweep.runs_per_shard=2"]
+    out = reve_sim(*sweep, "hydra/launcher=slurm", "hydra.launcher.timeout_min=10",
+                   "hydra.launcher.mem_gb=1", "sweep.store=outcomes",
+                   f"sweep.dir={tmp_path / 'slurm'}", cwd=tmp_path, extra_env=slurm["env"],
+                   timeout=600)
+    assert "3 of 3 runs complete, 0 failed" in out.stdout
+    assert len(list((tmp_path / "slurm" / "outcomes").glob("*.parquet"))) >= 2  # by shard
+    reve_sim(*sweep, "hydra/launcher=local", f"sweep.dir={tmp_path / 'joblib'}", cwd=tmp_path)
+    via_slurm = pd.read_parquet(tmp_path / "slurm" / "runs.parquet")
+    via_joblib = pd.read_parquet(tmp_path / "joblib" / "runs.parquet")
+    pd.testing.assert_frame_equal(via_slurm.drop(columns="wall_seconds"),
+                                  via_joblib.drop(columns="wall_seconds"))

@@ -79,7 +79,8 @@ def test_outcomes_are_the_run_folders_numbers_bit_for_bit(tmp_path):
     assert sum(sh["done"] for sh in json.loads(shards.read_text())["shards"]) == 6
     # the comparison works without weekly metrics (no weekly figure)
     compare = reve_sim(str(batches), cwd=tmp_path, command=REVE_SIM_COMPARE)
-    assert "weekly" not in compare.stdout.split("Figures:")[1]
+    figures, note = compare.stdout.split("Figures:")[1].split("\n", 1)
+    assert "weekly" not in figures and "sweep.store=runs" in note
     # runs complete in one store are complete in the other: switching stores reruns nothing
     again = reve_sim(*args, f"sweep.dir={folders}", "sweep.store=outcomes", cwd=tmp_path)
     assert "6 already complete, 0 to run" in again.stdout

@@ -34,12 +34,23 @@ def missing_rows(Y: np.ndarray) -> list[int]:
 
 def index_warnings(method: str, N: int, indices: dict, names: list[str],
                    tol: float = 0.0) -> list[str]:
-    """Plain-language warnings: small N, S1 < 0, ST > 1, sum of S1 > 1."""
+    """Plain-language warnings: small N; Morris mu* intervals reaching below 0; Sobol S1 < 0,
+    ST > 1, sum of S1 > 1."""
     out = []
     if N < SMALL_N.get(method, 0):
         what = "N" if method == "sobol" else "r (trajectories)"
         out.append(f"Small sample: {what} = {N} (< {SMALL_N[method]}); indices and their "
                    "intervals may be unreliable; check the convergence verdict.")
+    if method == "morris":
+        mu_star = np.asarray(indices["mu_star"], float)
+        conf = np.asarray(indices["mu_star_conf"], float)
+        low = [f"{n} ({m - c:.3f})" for n, m, c in zip(names, mu_star, conf, strict=True)
+               if m - c < 0]
+        if low:
+            out.append("The interval of mu* reaches below 0 for " + ", ".join(low) + ": mu* "
+                       "is never negative, but SALib's bootstrap interval is symmetric (normal "
+                       "approximation). Read these effects as not distinguishable from zero "
+                       "at this r; increase r to narrow them.")
     if method != "sobol":
         return out
     s1 = np.asarray(indices["S1"], float)
