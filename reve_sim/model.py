@@ -21,7 +21,6 @@ from .keyed_random import decision_streams, derived_keys, stream_bundle, uniform
 from .metrics import WEEKLY_METRICS, summarise
 from .parameters import CATEGORIES, PARAMETERS, Knobs, ParameterError, validate
 from .population import TEACHER, build_population, draw_attributes
-from .state import END_LEFT, END_MOBILITY
 
 HORIZON = 520  # weeks of calendar prepared at start; extended on demand
 PARALLEL_FROM = 30_000
@@ -228,15 +227,13 @@ class ReveModel(mesa.Model):
         if need > self.collectives.key.shape[0]:
             self.collectives.grow(max(need, 2 * self.collectives.key.shape[0]))
 
-    def _end_memberships(self, rows: np.ndarray, cols: np.ndarray, cause: int) -> int:
-        """Clear the slots (rows[k], cols[k]) and record their tenure (event if the actor left
-        by choice, censored otherwise). Returns how many ended."""
-        s, work = self.slots, self.work
+    def _end_by_mobility(self, rows: np.ndarray, cols: np.ndarray) -> None:
+        """Clear the slots (rows[k], cols[k]) that mobility ends; their tenure is censored
+        (leaving and dissolution end theirs inside the compiled plan)."""
+        s = self.slots
         self._kernels.end_memberships(
-            self.week, rows, cols, work.tenure_left if cause == END_LEFT else
-            work.tenure_censored, s.coll, s.engagement, s.satisfaction, s.since, s.hours,
-            s.contribution, s.total_contribution, s.welcomed)
-        return int(rows.size)
+            self.week, rows, cols, self.work.tenure_censored, s.coll, s.engagement,
+            s.satisfaction, s.since, s.hours, s.contribution, s.total_contribution, s.welcomed)
 
     def _mobility(self, w: int) -> None:
         """Rentrée: teachers change school (losing local memberships) or leave teaching
@@ -266,7 +263,7 @@ class ReveModel(mesa.Model):
         changed = (a.establishment[movers] != old[movers])[:, None]
         local[movers] = (sub >= 0) & (cest >= 0) & (cest == old[movers][:, None]) & changed
         local[leavers] = self.slots.coll[leavers] >= 0
-        self._end_memberships(*np.nonzero(local), END_MOBILITY)
+        self._end_by_mobility(*np.nonzero(local))
         self._drop_absent_animators()
         # leavers: a newcomer teacher takes the row (new key, new attributes, a school)
         a.key[leavers] = derived_keys(st["actor.newcomer@1"], w, a.key[leavers], 0)
