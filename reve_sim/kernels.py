@@ -169,11 +169,12 @@ def member_benefits(week, knobs, holiday, st_welcome, st_leave, rows, key, ckey,
         i = rows[j]
         sup = 0.0
         kno = 0.0
+        peak = rules.interest_peak(interest[i])
         for s in range(m):
             c = coll[i, s]
             if c < 0:
                 continue
-            match = rules.interest_match(interest[i], problem[c])
+            match = rules.relative_interest(interest[i], problem[c], peak)
             bk = value[c] * match  # = rules.knowledge_benefit for this collective
             own = 1 if contribution[i, s] > 0.0 else 0
             bs = rules.support_benefit(kn, need[i], n_contributors[c] - own, n_members[c])
@@ -195,8 +196,8 @@ def member_benefits(week, knobs, holiday, st_welcome, st_leave, rows, key, ckey,
                     engagement[i, s], rules.engagement_target(kn, propensity[i],
                                                               satisfaction[i, s]),
                     kn.engagement_rate)
-            h = rules.leave_hazard(kn, satisfaction[i, s], committed[i], available[i])
-            if uniform(st_leave, week, key[i], ckey[c], 0) < h:
+            if rules.leaves(kn, uniform(st_leave, week, key[i], ckey[c], 0), satisfaction[i, s],
+                            committed[i], available[i]):
                 ended[i, s] = 1
         support[i] = sup
         knowledge[i] = kno
@@ -625,6 +626,12 @@ def spillover(knobs, rows, coll, status, knowledge, n_members, n_used):
     inflow = np.zeros(n_used)
     m = coll.shape[1]
     for a in rows:
+        spans = 0
+        for s in range(m):
+            c = coll[a, s]
+            spans += c >= 0 and status[c] == ACTIVE
+        if spans < 2:
+            continue  # a member of one active collective carries nothing
         for s in range(m):
             c = coll[a, s]
             if c < 0 or status[c] != ACTIVE:

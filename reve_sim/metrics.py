@@ -1,12 +1,14 @@
 """Weekly observations and per-run outcomes.
 
 Weekly metrics are one row per week (tidy); the per-run summary reduces them
-and the lifetime records with Kaplan–Meier estimates (scipy's censored ECDF).
+and the lifetime records with Kaplan–Meier estimates (the whole-week records of a run
+tabulated by week; scipy's censored ECDF for durations in general).
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit, prange
@@ -300,6 +302,44 @@ def kaplan_meier(durations: np.ndarray, observed: np.ndarray):
     return stats.ecdf(data).sf
 
 
+class WeeklySurvival(NamedTuple):
+    """A Kaplan–Meier curve read like scipy's ``ecdf(...).sf``: ``probabilities`` at the
+    ``quantiles`` (the weeks where some duration ends), ``evaluate(t)`` in between."""
+
+    quantiles: np.ndarray
+    probabilities: np.ndarray
+
+    def evaluate(self, t):
+        k = np.searchsorted(self.quantiles, t, side="right") - 1
+        return np.where(k >= 0, self.probabilities[np.maximum(k, 0)], 1.0)
+
+
+def survival_by_week(ended: np.ndarray, censored: np.ndarray) -> WeeklySurvival | None:
+    """Kaplan–Meier curve of whole-week durations given as counts by week (``ended[t]``
+    events and ``censored[t]`` censored durations of ``t`` weeks); None when there is none.
+
+    The same numbers as ``kaplan_meier`` on the durations listed one by one (the same
+    product over the same weeks), without listing or sorting them: a run ends tens of
+    thousands of memberships, and the summary of each run of a study reads this curve."""
+    ended, censored = np.asarray(ended, np.int64), np.asarray(censored, np.int64)
+    size = max(ended.size, censored.size)
+    ended = np.pad(ended, (0, size - ended.size))
+    out = ended + np.pad(censored, (0, size - censored.size))
+    weeks = np.flatnonzero(out)
+    if weeks.size == 0:
+        return None
+    at_risk = (out.sum() - np.concatenate(([0], np.cumsum(out)[:-1])))[weeks]
+    d = ended[weeks]
+    return WeeklySurvival(weeks.astype(float), np.cumprod((at_risk - d) / at_risk))
+
+
+def survival_of_weeks(durations: np.ndarray, observed: np.ndarray) -> WeeklySurvival | None:
+    """``survival_by_week`` of whole-week durations (non-negative integers)."""
+    durations = np.asarray(durations, np.int64)
+    return survival_by_week(np.bincount(durations[observed], minlength=1),
+                            np.bincount(durations[~observed], minlength=1))
+
+
 def median_survival(sf) -> float:
     """First time the survival falls to one half or below (NaN if it never does)."""
     if sf is None:
@@ -318,11 +358,12 @@ def summarise(model) -> dict:
     used = slice(0, model.n_used)
     born, died, origin = colls.born[used], colls.died[used], colls.origin[used]
     observed = died >= 0
-    life = np.where(observed, died - born, week_now - born).astype(float)
+    life = np.where(observed, died - born, week_now - born)
     for code, name in enumerate(ORIGINS):
         sel = origin == code
         out[f"n_collectives_{name}"] = float(sel.sum())
-        out[f"median_lifetime_{name}"] = median_survival(kaplan_meier(life[sel], observed[sel]))
+        out[f"median_lifetime_{name}"] = median_survival(
+            survival_of_weeks(life[sel], observed[sel]))
     young = (origin != PREEXISTING) & (born <= week_now - 13)
     dormant_or_dead_13 = _inactive_within(model, 13)
     out["new_inactive_within_quarter"] = (float(dormant_or_dead_13[young].mean())
@@ -354,16 +395,11 @@ def _retention(model) -> dict:
     """Share of memberships begun during the run still held after 1, 2, 3 years and after a
     quarter (Kaplan–Meier; leaving by choice is the event, mobility, dissolution and the end
     of the run censor)."""
-    tenure = np.arange(model.tenure_left.shape[0], dtype=float)
-    open_tenure = model.week - model.slots.since[model.slots.coll >= 0]
-    open_tenure = open_tenure[model.slots.since[model.slots.coll >= 0] >= 0]
-    censored = model.tenure_censored + np.bincount(open_tenure, minlength=tenure.size)[
-        :tenure.size]
-    durations = np.concatenate([np.repeat(tenure, model.tenure_left),
-                                np.repeat(tenure, censored)])
-    observed = np.concatenate([np.ones(int(model.tenure_left.sum()), bool),
-                               np.zeros(int(censored.sum()), bool)])
-    sf = kaplan_meier(durations, observed)
+    since = model.slots.since[model.slots.coll >= 0]
+    open_tenure = model.week - since[since >= 0]
+    size = model.tenure_left.shape[0]
+    censored = model.tenure_censored + np.bincount(open_tenure, minlength=size)[:size]
+    sf = survival_by_week(model.tenure_left, censored)
     out = {}
     for label, weeks in (("retention_quarter", 13), ("retention_1y", 52), ("retention_2y", 104),
                          ("retention_3y", 156)):

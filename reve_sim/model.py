@@ -150,23 +150,33 @@ class ReveModel(mesa.Model):
 
     def step(self) -> None:
         """Advance one week through ``PLAN``."""
-        w = self.week
-        t0 = time.perf_counter()
-        if w >= self.environment.n_weeks:
-            self._extend_horizon(2 * self.environment.n_weeks)
-        if self.environment.rentree[w] and w > 0:
-            self._mobility(w)
-        if self.phased:
-            self.phase_seconds["contingencies"] += time.perf_counter() - t0
-            for name, _, _ in self.PLAN:
-                self._run_phase(name, w)
-        else:
-            state = self._state()
-            if self._plan.run_week(w, 0, *state) == week.FOUNDING:
-                self._reserve(w)
-                self._plan.run_week(w, week.FOUNDING, *self._state())
-        self.week += 1
+        self._advance(self.week + 1)
         self.datacollector.collect(self)
+
+    def _advance(self, end: int) -> None:
+        """Run the weeks up to ``end`` (excluded): the rentrée mobility in Python, the weeks
+        between two rentrées in one compiled call each (``phased``: phase by phase)."""
+        while self.week < end:
+            w = self.week
+            t0 = time.perf_counter()
+            if w >= self.environment.n_weeks:
+                self._extend_horizon(2 * self.environment.n_weeks)
+            env = self.environment
+            if env.rentree[w] and w > 0:
+                self._mobility(w)
+            if self.phased:
+                self.phase_seconds["contingencies"] += time.perf_counter() - t0
+                for name, _, _ in self.PLAN:
+                    self._run_phase(name, w)
+                self.week = w + 1
+                continue
+            later = np.flatnonzero(env.rentree[w + 1: min(end, env.n_weeks)])
+            stop = w + 1 + int(later[0]) if later.size else min(end, env.n_weeks)
+            done = self._plan.run_weeks(w, stop, 0, *self._state())
+            while done < stop:  # that week's founders need more collective rows
+                self._reserve(done)
+                done = self._plan.run_weeks(done, stop, week.FOUNDING, *self._state())
+            self.week = stop
 
     def _run_phase(self, name: str, w: int) -> None:
         """One phase of the plan, timed (``phased`` runs)."""
@@ -191,14 +201,41 @@ class ReveModel(mesa.Model):
                 env.online_discovery, env.time, env.founding, *env.calls)
 
     def run(self, weeks: int, progress=None) -> ReveModel:
-        """Run ``weeks`` more weeks; ``progress(done)`` is called after each week."""
+        """Run ``weeks`` more weeks; ``progress(done)`` is called as weeks finish.
+
+        Same result as calling ``step()`` ``weeks`` times, faster at small sizes: the weeks
+        between two rentrées run in one compiled call and Mesa's clock then moves on by as
+        many steps (one step at a time instead when other Mesa events are scheduled, or for
+        large models, where a week is long enough for a progress bar to show it)."""
         if isinstance(weeks, bool) or not isinstance(weeks, int | np.integer) or weeks < 0:
             raise ParameterError(f"weeks = {weeks!r} must be a whole number >= 0.")
-        for done in range(1, int(weeks) + 1):
-            self.step()
+        end = self.week + int(weeks)
+        while self.week < end:
+            if self.parallel or not self._only_weekly_events():
+                self.step()
+            else:
+                start = self.week
+                self._advance(end)
+                self._advance_clock(self.week - start)
             if progress is not None:
-                progress(done)
+                progress(self.week - (end - int(weeks)))
         return self
+
+    def _only_weekly_events(self) -> bool:
+        """Whether Mesa's event list holds nothing but the next weekly step."""
+        return self._event_list.peek_ahead(2) == [self._default_schedule._current_event]
+
+    def _advance_clock(self, steps: int) -> None:
+        """Mesa's clock, step count and weekly collection after ``steps`` weeks run outside
+        its event loop: as if ``step()`` had run ``steps`` times."""
+        schedule = self._default_schedule
+        schedule.stop()
+        for _ in range(steps):
+            self.steps += 1
+            self.time += 1.0
+            self.datacollector.collect(self)
+        schedule.schedule = mesa.time.Schedule(interval=1.0, start=self.time + 1.0)
+        schedule.start()
 
     # --- bookkeeping ----------------------------------------------------------------------
 

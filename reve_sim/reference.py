@@ -99,7 +99,7 @@ def knob_rules(kn: Knobs) -> SimpleNamespace:
         time_cost=bind(rules.time_cost, f, f),
         reply_probability=bind(rules.reply_probability, i),
         engagement_target=bind(rules.engagement_target, f, f),
-        leave_hazard=bind(rules.leave_hazard, f, f, f),
+        leaves=bind(rules.leaves, f, f, f, f),
         expected_benefit=bind(rules.expected_benefit, f, f, i, i, f, i, i, b, i, f, f),
         founding_probability=bind(rules.founding_probability, f, f, f, f),
     )
@@ -246,8 +246,8 @@ class ActorAgent(mesa.Agent):
         R, st = self.model.R, self.model.streams
         leaving = []
         for ms in self.memberships:
-            hazard = R.leave_hazard(ms.satisfaction, self.committed, self.available)
-            if uniform(st["membership.leave@1"], week, self.key, ms.collective.key, 0) < hazard:
+            u = uniform(st["membership.leave@1"], week, self.key, ms.collective.key, 0)
+            if R.leaves(u, ms.satisfaction, self.committed, self.available):
                 leaving.append(ms)
         return leaving
 

@@ -108,12 +108,24 @@ def complementarity(kn, category_mask):
 
 
 @njit(cache=True)
-def interest_match(interest_row, problem):
-    """Interest in the problem relative to the actor's main interest, in [0, 1]."""
+def interest_peak(interest_row):
+    """An actor's main interest (the largest entry of its interest row)."""
     top = 0.0
     for k in range(interest_row.shape[0]):
         top = max(top, interest_row[k])
-    return interest_row[problem] / top if top > 0.0 else 0.0
+    return top
+
+
+@njit(cache=True)
+def relative_interest(interest_row, problem, peak):
+    """``interest_match`` given the row's ``interest_peak`` (computed once per actor)."""
+    return interest_row[problem] / peak if peak > 0.0 else 0.0
+
+
+@njit(cache=True)
+def interest_match(interest_row, problem):
+    """Interest in the problem relative to the actor's main interest, in [0, 1]."""
+    return relative_interest(interest_row, problem, interest_peak(interest_row))
 
 
 @njit(cache=True)
@@ -165,11 +177,30 @@ def leave_hazard(kn, satisfaction, committed, available):
     """Weekly hazard of leaving: logistic in satisfaction, plus time over-commitment."""
     h = kn.leave_base + (kn.leave_max - kn.leave_base) / (
         1.0 + math.exp(kn.leave_slope * satisfaction))
+    return _time_pressed(kn, h, committed, available)
+
+
+@njit(cache=True)
+def _time_pressed(kn, h, committed, available):
+    """A leaving hazard ``h`` raised by time over-commitment (capped at 1)."""
     if available > 0.0 and committed > available:
         h += kn.leave_time_pressure * (committed / available - 1.0)
     elif available <= 0.0 and committed > 0.0:
         h += kn.leave_time_pressure
     return min(1.0, h)
+
+
+@njit(cache=True)
+def leaves(kn, u, satisfaction, committed, available):
+    """Whether a member whose weekly uniform is ``u`` leaves: ``u < leave_hazard``.
+
+    The logistic term lies between 0 and ``leave_max - leave_base``, also in floating point
+    (a division by at least 1), so the hazard never exceeds its value at that bound. A ``u``
+    at or above the bound decides without the exponential: the same decision, and most
+    memberships skip it."""
+    bound = _time_pressed(kn, kn.leave_base + max(0.0, kn.leave_max - kn.leave_base),
+                          committed, available)
+    return u < bound and u < leave_hazard(kn, satisfaction, committed, available)
 
 
 @njit(cache=True)

@@ -1,10 +1,12 @@
 """The weekly plan, compiled: each phase of ``ReveModel.PLAN`` is one Numba function here,
-and ``run_week`` runs them in order in a single call.
+``run_week`` runs them in order in a single call, and ``run_weeks`` runs a span of weeks.
 
 Why: at workshop and sensitivity-analysis sizes (a few thousand actors) a week's kernels
 take well under a millisecond, and calling some twenty of them from Python (argument
 typing, attribute look-ups, Mesa's step) used to cost about as much again. One call a week
-removes that overhead; the phases stay separate functions, so the model can also run them
+removes most of that overhead, and ``ReveModel.run`` runs the weeks between two rentrées
+in one call (each call still types some hundred arrays). The phases stay separate
+functions, so the model can also run them
 one at a time from Python (``ReveModel.phased``: per-phase timings, tests that look at
 the state between phases) with the same bits.
 
@@ -267,9 +269,21 @@ def run_week(w, start, knobs, actors, slots, colls, streams, cond, net, work):
     return DONE
 
 
+@njit(cache=True)
+def run_weeks(w, end, start, knobs, actors, slots, colls, streams, cond, net, work):
+    """Weeks ``w`` to ``end - 1``, week ``w`` from phase number ``start``. Returns ``end``,
+    or the week whose founders and programme calls need more collective rows first (the
+    model grows the table and resumes that week from FOUNDING)."""
+    for v in range(w, end):
+        if run_week(v, start if v == w else 0, knobs, actors, slots, colls, streams, cond, net,
+                    work) == FOUNDING:
+            return v
+    return end
+
+
 SERIAL = serial_twins(
     globals(), also=("contingencies_phase", "wellbeing_phase", "interaction_phase",
                      "leaving_phase", "joining_phase", "founding_phase", "lifecycle_phase",
-                     "spillover_phase", "metrics_phase", "run_week"),
+                     "spillover_phase", "metrics_phase", "run_week", "run_weeks"),
     use=(kernels.SERIAL, index.SERIAL, metrics.SERIAL))
 """The plan without threads, for small models (see reve_sim.twins)."""

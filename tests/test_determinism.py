@@ -40,6 +40,41 @@ def test_running_in_pieces_equals_running_at_once():
     assert a.summary() == pytest.approx(b.summary(), nan_ok=True)
 
 
+def test_running_a_span_equals_stepping_week_by_week():
+    """``run`` computes the weeks between two rentrées in one call and moves Mesa's clock on
+    afterwards: the same bits, clock, step count and collection as one ``step()`` a week,
+    and the model goes on from there either way."""
+    kwargs = dict(seed=21, **FULL, found_rate=0.3)  # the collective table grows mid-span
+    spans = ReveModel(**kwargs).run(FULL_WEEKS)
+    weekly = ReveModel(**kwargs)
+    for _ in range(FULL_WEEKS):
+        weekly.step()
+    assert model_digest(spans) == model_digest(weekly)
+    for m in (spans, weekly):
+        assert (m.time, m.steps, m.week) == (FULL_WEEKS, FULL_WEEKS, FULL_WEEKS)
+        assert m.datacollector._collection_steps == list(range(1, FULL_WEEKS + 1))
+        m.step()
+        m.run(3)
+        assert (m.time, m.steps, m.week) == (FULL_WEEKS + 4,) * 3
+    assert model_digest(spans) == model_digest(weekly)
+
+
+def test_other_mesa_events_keep_their_time():
+    """With another Mesa event scheduled, ``run`` steps week by week, so the event runs
+    between the weeks it falls between."""
+    seen = []
+    m = ReveModel(seed=4, n_actors=300)
+
+    def note():  # Mesa holds event callbacks by weak reference: a named function, kept
+        seen.append((m.time, m.week))
+
+    m.schedule_event(note, at=5.5)
+    m.run(10)
+    assert seen == [(5.5, 5)]
+    assert (m.time, m.steps, m.week) == (10, 10, 10)
+    assert model_digest(m) == model_digest(ReveModel(seed=4, n_actors=300).run(10))
+
+
 def test_views_and_summaries_do_not_disturb_the_run():
     """Reading the model (Mesa views, tables, summaries) draws no random numbers."""
     a = ReveModel(seed=6, **FULL)

@@ -15,7 +15,7 @@ import pytest
 from reve_testing import LOCKDOWN, ROOT, model_digest
 
 from reve_sim import ReveModel
-from reve_sim.metrics import WEEKLY_METRICS
+from reve_sim.metrics import WEEKLY_METRICS, kaplan_meier, median_survival, survival_of_weeks
 from reve_sim.parameters import CATEGORIES
 from reve_sim.state import ACTIVE, DORMANT, ORIGINS
 
@@ -140,6 +140,26 @@ def test_shock_outcomes_are_defined_when_a_shock_happens():
     assert w.shock.sum() == 8
     assert np.isfinite(s["shock_join_surge"]) and s["shock_join_surge"] > 0
     assert np.isfinite(s["shock_drop_depth"]) and s["shock_drop_depth"] <= 1.0
+
+
+def test_weekly_survival_is_scipys_kaplan_meier():
+    """The summary's Kaplan–Meier curve from counts by week gives scipy's numbers on the
+    durations listed one by one: the same weeks, the same bits, the same values between."""
+    rng = np.random.default_rng(8)
+    for n, weeks in ((1, 3), (40, 10), (5000, 300)):
+        durations = rng.integers(0, weeks, n)
+        observed = rng.random(n) < 0.6
+        ours = survival_of_weeks(durations, observed)
+        theirs = kaplan_meier(durations.astype(float), observed)
+        if not observed.any():
+            assert np.all(ours.probabilities == 1.0)
+            continue
+        assert np.array_equal(ours.quantiles, theirs.quantiles)
+        assert np.array_equal(ours.probabilities, theirs.probabilities)
+        t = np.arange(-2, weeks + 3, 0.5)
+        assert np.array_equal(ours.evaluate(t), theirs.evaluate(t))
+        np.testing.assert_equal(median_survival(ours), median_survival(theirs))
+    assert survival_of_weeks(np.zeros(0, int), np.zeros(0, bool)) is None
 
 
 def test_summary_before_any_step():
