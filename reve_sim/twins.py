@@ -39,6 +39,7 @@ def serial_twins(namespace: dict, also: tuple[str, ...] = (),
                                   fn.__closure__)
         twin.__qualname__ = f"{fn.__qualname__}_serial"  # its own Numba cache file
         twin.__doc__ = fn.__doc__
-        twins[name] = njit(cache=True)(twin)
+        twins[name] = njit(cache=True, inline=namespace[name].targetoptions.get("inline",
+                                                                              "never"))(twin)
     scope.update({name: twins[name] for name in names})
     return SimpleNamespace(**twins)

@@ -1,14 +1,16 @@
 """The weekly plan, compiled: each phase of ``ReveModel.PLAN`` is one Numba function here,
-``run_week`` runs them in order in a single call, and ``run_weeks`` runs a span of weeks.
+and ``run_weeks`` runs them in order for a span of weeks in a single call.
 
 Why: at workshop and sensitivity-analysis sizes (a few thousand actors) a week's kernels
 take well under a millisecond, and calling some twenty of them from Python (argument
-typing, attribute look-ups, Mesa's step) used to cost about as much again. One call a week
-removes most of that overhead, and ``ReveModel.run`` runs the weeks between two rentrées
-in one call (each call still types some hundred arrays). The phases stay separate
-functions, so the model can also run them
-one at a time from Python (``ReveModel.phased``: per-phase timings, tests that look at
-the state between phases) with the same bits.
+typing, attribute look-ups, Mesa's step) used to cost about as much again; so does typing
+the state's hundred-odd arrays at each call. ``ReveModel.step`` makes one call a week and
+``ReveModel.run`` one call for the weeks between two rentrées. The phases stay separate
+functions, so the model can also run them one at a time from Python
+(``ReveModel.phased``: per-phase timings, tests that look at the state between phases)
+with the same bits. ``run_weeks`` takes them inlined (``inline="always"``, in Numba's own
+IR): a phase compiled on its own pays for typing, lowering and wrapping its hundred-odd
+array arguments, about 3 s each on a fresh checkout.
 
 Every phase takes the same arguments: the week, the parameter tuple, then the state as
 plain tuples of arrays (quick to type at each call), named again inside:
@@ -65,12 +67,12 @@ Work = namedtuple("Work", [
 # Entries of Work.counts.
 N_USED, N_MEMBER_ROWS, N_LIFECYCLE_ROWS, JOINS, EXITS = range(5)
 N_COUNTS = 5
-# Where run_week stops: a phase number, or DONE.
-FOUNDING, DONE = 5, 9
+FOUNDING = 5
+"""Phase number of founding, where ``run_weeks`` resumes a week once the table has grown."""
 SUPPORT_STAFF, N_CATEGORIES = CATEGORIES.index("support_staff"), len(CATEGORIES)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def contingencies_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     """Personal contingencies and animator departures (rentrée mobility runs before, in
     Python: ``ReveModel._mobility``)."""
@@ -83,14 +85,14 @@ def contingencies_phase(w, knobs, actors, slots, colls, streams, cond, net, work
                         C.supported, W.counts[N_USED])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def wellbeing_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     A, E = Actors(*actors), Conditions(*cond)
     wellbeing(knobs, E.need[w], E.anxiety[w], E.efficacy_loss[w], A.need_base, A.need,
               A.anxiety, A.efficacy, A.competence, A.support, A.knowledge)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def interaction_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     """Time given, collective activity, benefits; members mark their decision to leave."""
     A, S, C, R = Actors(*actors), Slots(*slots), Collectives(*colls), Streams(*streams)
@@ -116,7 +118,7 @@ def interaction_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
                     A.support, A.knowledge, W.ended)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def leaving_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     """Close the memberships members decided to leave; their tenure is an event."""
     S, W = Slots(*slots), Work(*work)
@@ -126,7 +128,7 @@ def leaving_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     W.counts[EXITS] = rows.shape[0]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def joining_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     """Search channels, then each searching actor's choice (and who would found), then the
     joins."""
@@ -154,7 +156,7 @@ def joining_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     W.counts[JOINS] = joins
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def rows_needed(w, cond, work):
     """Collective rows in use once this week's founders and programme calls have created
     theirs (an upper bound: a founder whose slots filled up founds nothing)."""
@@ -168,7 +170,7 @@ def rows_needed(w, cond, work):
     return need
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def founding_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     """Founders (decided with the joining choices) create their collectives; programme
     calls create theirs. The collective table must have ``rows_needed`` rows."""
@@ -203,7 +205,7 @@ def founding_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     W.counts[N_USED] = n_used
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def lifecycle_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     """Head counts and would-be animators, then succession, funding, dormancy and
     dissolution; members of dissolved collectives lose their membership (censored)."""
@@ -227,14 +229,14 @@ def lifecycle_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
                         S.total_contribution, S.welcomed)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def spillover_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     S, C, W = Slots(*slots), Collectives(*colls), Work(*work)
     spillover(knobs, W.lifecycle_rows[:W.counts[N_LIFECYCLE_ROWS]], S.coll, C.status,
               C.knowledge, C.n_members, W.counts[N_USED])
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def metrics_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     """The week's row of the weekly table."""
     kn = Knobs(*knobs)
@@ -249,41 +251,30 @@ def metrics_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
 
 
 @njit(cache=True)
-def run_week(w, start, knobs, actors, slots, colls, streams, cond, net, work):
-    """Week ``w``'s phases from phase number ``start`` (0: all) to the end. Returns DONE,
-    or FOUNDING when the collective table needs more rows first (the model grows it and
-    calls again from there)."""
-    state = (knobs, actors, slots, colls, streams, cond, net, work)
-    if start <= 0:
-        contingencies_phase(w, *state)
-        wellbeing_phase(w, *state)
-        interaction_phase(w, *state)
-        leaving_phase(w, *state)
-        joining_phase(w, *state)
-    if rows_needed(w, cond, work) > Collectives(*colls).key.shape[0]:
-        return FOUNDING
-    founding_phase(w, *state)
-    lifecycle_phase(w, *state)
-    spillover_phase(w, *state)
-    metrics_phase(w, *state)
-    return DONE
-
-
-@njit(cache=True)
 def run_weeks(w, end, start, knobs, actors, slots, colls, streams, cond, net, work):
-    """Weeks ``w`` to ``end - 1``, week ``w`` from phase number ``start``. Returns ``end``,
-    or the week whose founders and programme calls need more collective rows first (the
-    model grows the table and resumes that week from FOUNDING)."""
+    """Weeks ``w`` to ``end - 1``, week ``w`` from phase number ``start`` (0: all). Returns
+    ``end``, or the week whose founders and programme calls need more collective rows first
+    (the model grows the table and calls again from that week's FOUNDING)."""
+    rows = Collectives(*colls).key.shape[0]
     for v in range(w, end):
-        if run_week(v, start if v == w else 0, knobs, actors, slots, colls, streams, cond, net,
-                    work) == FOUNDING:
+        if v > w or start <= 0:
+            contingencies_phase(v, knobs, actors, slots, colls, streams, cond, net, work)
+            wellbeing_phase(v, knobs, actors, slots, colls, streams, cond, net, work)
+            interaction_phase(v, knobs, actors, slots, colls, streams, cond, net, work)
+            leaving_phase(v, knobs, actors, slots, colls, streams, cond, net, work)
+            joining_phase(v, knobs, actors, slots, colls, streams, cond, net, work)
+        if rows_needed(v, cond, work) > rows:
             return v
+        founding_phase(v, knobs, actors, slots, colls, streams, cond, net, work)
+        lifecycle_phase(v, knobs, actors, slots, colls, streams, cond, net, work)
+        spillover_phase(v, knobs, actors, slots, colls, streams, cond, net, work)
+        metrics_phase(v, knobs, actors, slots, colls, streams, cond, net, work)
     return end
 
 
 SERIAL = serial_twins(
     globals(), also=("contingencies_phase", "wellbeing_phase", "interaction_phase",
                      "leaving_phase", "joining_phase", "founding_phase", "lifecycle_phase",
-                     "spillover_phase", "metrics_phase", "run_week", "run_weeks"),
+                     "spillover_phase", "metrics_phase", "run_weeks"),
     use=(kernels.SERIAL, index.SERIAL, metrics.SERIAL))
 """The plan without threads, for small models (see reve_sim.twins)."""
