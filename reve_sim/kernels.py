@@ -107,7 +107,7 @@ def give_time(week, knobs, holiday, st_contribute, rows, key, ckey, voice, avail
             v = voice[i]
             if animator[c] == i:
                 v *= rules.animator_voice(kn, supported[c])
-            if u < rules.contribution_probability(kn, v, h):
+            if rules.contributes(kn, u, v, h):
                 contribution[i, s] = h
                 total_contribution[i, s] += h
             else:
@@ -625,20 +625,19 @@ def spillover(knobs, rows, coll, status, knowledge, n_members, n_used):
     old = knowledge[:n_used].copy()
     inflow = np.zeros(n_used)
     m = coll.shape[1]
+    spans = np.empty(m, dtype=np.int64)  # the actor's active collectives, in slot order
     for a in rows:
-        spans = 0
+        k = 0
         for s in range(m):
             c = coll[a, s]
-            spans += c >= 0 and status[c] == ACTIVE
-        if spans < 2:
-            continue  # a member of one active collective carries nothing
-        for s in range(m):
-            c = coll[a, s]
-            if c < 0 or status[c] != ACTIVE:
-                continue
-            for s2 in range(m):
-                c2 = coll[a, s2]
-                if c2 >= 0 and c2 != c and status[c2] == ACTIVE and old[c2] > old[c]:
+            if c >= 0 and status[c] == ACTIVE:
+                spans[k] = c
+                k += 1
+        for x in range(k if k >= 2 else 0):  # a member of one collective carries nothing
+            c = spans[x]
+            for y in range(k):
+                c2 = spans[y]
+                if c2 != c and old[c2] > old[c]:
                     inflow[c] += old[c2] - old[c]
     for c in range(n_used):
         if status[c] == ACTIVE and n_members[c] > 0:

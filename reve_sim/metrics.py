@@ -74,23 +74,26 @@ def ecosystems(rows, coll, status, problem, category_mask, n_used, min_collectiv
     Returns (number of ecosystems, collectives and categories of the largest, spanners).
     """
     m = coll.shape[1]
-    parent = np.arange(n_used)
+    parent = np.arange(n_used)  # union-find; a root is its set's smallest row, whatever the order
     spanners = 0
+    spans = np.empty(m, dtype=np.int64)  # the actor's active collectives
     for a in rows:
         k = 0
-        for s1 in range(m):
-            c1 = coll[a, s1]
-            if c1 < 0 or status[c1] != ACTIVE:
-                continue
-            k += 1
-            for s2 in range(s1 + 1, m):
-                c2 = coll[a, s2]
-                if c2 >= 0 and status[c2] == ACTIVE and problem[c2] == problem[c1]:
+        for s in range(m):
+            c = coll[a, s]
+            if c >= 0 and status[c] == ACTIVE:
+                spans[k] = c
+                k += 1
+        if k < 2:
+            continue
+        spanners += 1
+        for x in range(k):
+            for y in range(x + 1, k):
+                c1, c2 = spans[x], spans[y]
+                if problem[c2] == problem[c1]:
                     r1, r2 = _find(parent, c1), _find(parent, c2)
                     if r1 != r2:
                         parent[max(r1, r2)] = min(r1, r2)
-        if k >= 2:
-            spanners += 1
     count = np.zeros(n_used, dtype=np.int64)
     mask = np.zeros(n_used, dtype=np.int64)
     for c in range(n_used):

@@ -91,7 +91,7 @@ def knob_rules(kn: Knobs) -> SimpleNamespace:
         contingency_duration=bind(rules.contingency_duration, f),
         anxiety_target=bind(rules.anxiety_target, f, f),
         efficacy_target=bind(rules.efficacy_target, f, f, f, f),
-        contribution_probability=bind(rules.contribution_probability, f, f),
+        contributes=bind(rules.contributes, f, f, f),
         complementarity=bind(rules.complementarity, i),
         knowledge_benefit=bind(rules.knowledge_benefit, f, f, i, i),
         collective_value=bind(rules.collective_value, f, i, i),
@@ -205,7 +205,7 @@ class ActorAgent(mesa.Agent):
             voice = self.voice
             if ms.collective.animator == self.row:
                 voice *= R.animator_voice(ms.collective.supported)
-            if u < R.contribution_probability(voice, ms.hours):
+            if R.contributes(u, voice, ms.hours):
                 ms.contribution = ms.hours
                 ms.total_contribution += ms.hours
             else:

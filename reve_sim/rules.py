@@ -89,6 +89,19 @@ def contribution_probability(kn, voice, hours):
 
 
 @njit(cache=True)
+def contributes(kn, u, voice, hours):
+    """Whether a member whose weekly uniform is ``u`` posts: ``u < contribution_probability``.
+
+    With ``x`` the Poisson rate times the hours, 1 − exp(−x) < x, and the computed value
+    exceeds the exact one by less than 2⁻⁵² (exp is accurate to an ulp, 2⁻⁵³ at most below
+    1; the subtraction from 1 is exact there). So a ``u`` at or above ``x + 2⁻⁵⁰`` decides
+    without the exponential: the same decision, and posts are rare (``x`` is small)."""
+    if u >= kn.contribution_rate * voice * hours + 2.0 ** -50:
+        return False
+    return u < contribution_probability(kn, voice, hours)
+
+
+@njit(cache=True)
 def animator_voice(kn, supported):
     """Animators post more (regular meetings, news); supported animators twice as much more."""
     return 1.0 + kn.animator_activity * (2.0 if supported else 1.0)

@@ -45,3 +45,26 @@ def test_interest_match_is_relative_interest_at_the_peak():
         assert peak == row.max()
         for p in range(row.size):
             assert rules.interest_match(row, p) == rules.relative_interest(row, p, peak)
+
+
+def test_posting_decides_as_the_probability_says():
+    """``contributes`` skips the exponential when the uniform is above the Poisson rate
+    times the hours: the decision must be ``u < contribution_probability`` for every input,
+    for rare posts (the default rate), frequent ones, and right at the bound."""
+    rng = np.random.default_rng(9)
+    checked = posted = 0
+    for rate in (0.0, 0.005, 0.7, 10.0):
+        kn = knobs(contribution_rate=rate)
+        for voice, hours in itertools.product([0.0, 1e-9, 0.3, 1.0, 7.0],
+                                              [0.0, 1e-6, 0.5, 1.5, 20.0]):
+            x = rate * voice * hours
+            p = rules.contribution_probability(kn, voice, hours)
+            us = np.concatenate([rng.random(100) * min(1.0, 4 * x + 1e-12), rng.random(20),
+                                 [p, np.nextafter(p, 0.0), np.nextafter(p, 1.0), x,
+                                  np.nextafter(x + 2.0 ** -50, 0.0), x + 2.0 ** -50]])
+            for u in us[(us > 0.0) & (us < 1.0)]:
+                want = u < p
+                assert rules.contributes(kn, u, voice, hours) == want, (rate, voice, hours, u)
+                checked += 1
+                posted += want
+    assert 0 < posted < checked
