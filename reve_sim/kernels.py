@@ -636,9 +636,9 @@ def spillover(knobs, rows, coll, status, knowledge, n_members, n_used):
         for x in range(k if k >= 2 else 0):  # a member of one collective carries nothing
             c = spans[x]
             for y in range(k):
-                c2 = spans[y]
-                if c2 != c and old[c2] > old[c]:
-                    inflow[c] += old[c2] - old[c]
+                # only richer collectives give (adding 0.0 otherwise changes no bit, and
+                # avoids a branch that random knowledge stocks would mispredict)
+                inflow[c] += max(0.0, old[spans[y]] - old[c])
     for c in range(n_used):
         if status[c] == ACTIVE and n_members[c] > 0:
             knowledge[c] = old[c] + kn.spillover * inflow[c] / n_members[c]

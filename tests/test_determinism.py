@@ -75,6 +75,32 @@ def test_other_mesa_events_keep_their_time():
     assert model_digest(m) == model_digest(ReveModel(seed=4, n_actors=300).run(10))
 
 
+def test_numba_cache_follows_every_compiled_source(tmp_path):
+    """An edit of any compiled source (say the rules, inlined into the cached plan of another
+    file) empties the package's Numba cache, so that everything compiles again; an
+    unchanged package keeps it, and other files in the cache directory stay."""
+    from reve_sim import jit_cache
+
+    package, cache = tmp_path / "package", tmp_path / "cache"
+    package.mkdir()
+    for name in jit_cache.COMPILED_SOURCES:
+        (package / name).write_text(f"# {name}\n")
+
+    def fill():
+        for name in ("week.run_weeks_serial-253.py312.nbi", "rules.leaves-180.py312.1.nbc",
+                     "other.f-1.py312.nbi"):
+            (cache / name).write_text("cached")
+        return sorted(p.name for p in cache.iterdir())
+
+    jit_cache.keep_in_step(cache, package)
+    full = fill()
+    jit_cache.keep_in_step(cache, package)
+    assert sorted(p.name for p in cache.iterdir()) == full  # unchanged sources: kept
+    (package / "rules.py").write_text("# a rule changed\n")
+    jit_cache.keep_in_step(cache, package)
+    assert sorted(p.name for p in cache.iterdir()) == ["other.f-1.py312.nbi", jit_cache.RECORD]
+
+
 def test_views_and_summaries_do_not_disturb_the_run():
     """Reading the model (Mesa views, tables, summaries) draws no random numbers."""
     a = ReveModel(seed=6, **FULL)
