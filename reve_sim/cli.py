@@ -349,7 +349,7 @@ def execute(conf: dict, settings: dict, target: Path, *, figures: bool, lang: st
 
     weeks = settings["weeks"]
     if progress:
-        print("Loading the model's kernels (compiled on first use, about two minutes)...",
+        print("Loading the model's kernels (compiled on first use, about a minute and a half)...",
               file=sys.stderr, flush=True)
     warm_up()  # so that the progress bar's time estimate measures the weeks, not compilation
     with tqdm(total=weeks, unit="week", disable=not progress, desc=settings["scenario"],
