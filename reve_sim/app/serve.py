@@ -64,8 +64,8 @@ def main(argv=None) -> int:
     if args.results:
         os.environ["REVE_SIM_RESULTS"] = os.path.abspath(args.results)
     if not args.no_warm_up:
-        print("preparing the model (the very first start compiles it, about a minute and a half)...",
-              flush=True)
+        print("preparing the model (the very first start compiles it, about a minute and a "
+              "half)...", flush=True)
         print(f"ready in {warm_up():.1f} s", flush=True)
     print(f"reve-sim workshop app: http://{args.host}:{port}/   (Ctrl+C to stop)", flush=True)
     cmd = command(args.host, port)
