@@ -157,6 +157,14 @@ def test_warnings_for_small_n_and_impossible_indices():
     morris = index_warnings("morris", 20, {"mu_star": [0.5, 0.04], "mu_star_conf":
                                            [0.1, 0.06]}, names)
     assert len(morris) == 1 and "reaches below 0 for b (-0.020)" in morris[0]
+    french = index_warnings("sobol", 64, {"S1": [-0.2, 1.3], "S1_conf": [0.1, 0.1],
+                                          "ST": [0.1, 1.4], "noise": {"share_of_mean": 0.13}},
+                            names, lang="fr")
+    assert len(french) == 5 and "Petit échantillon : N = 64" in french[0]
+    assert "S1 < 0 pour a (-0.200)" in french[1] and "significativement pour a" in french[1]
+    assert "13%" in french[4] and "réplications" in french[4]
+    assert len(index_warnings("sobol", 64, {"S1": [0.1], "ST": [0.2],
+                                            "noise": {"share_of_mean": 0.05}}, ["a"])) == 1
     design = salib.sample(ISHIGAMI_PROBLEM, "sobol", 16, seed=1)
     with pytest.warns(UserWarning, match="Small sample"):
         salib.analyze(design, ishigami(design.X))

@@ -25,7 +25,7 @@ import yaml
 from ..parameters import ParameterError
 from . import convergence, discovery, figures, report
 from . import study as S
-from .checks import MissingRowsError
+from .checks import MissingRowsError, index_warnings
 from .salib import Design, analyze
 
 USAGE = ("usage: reve-sim-sa sa=STUDY [key=value ...] [stage=all|design|analyse] "
@@ -125,8 +125,8 @@ def analyse(study: dict, out: Path, design: Design, seeds: list[int], command: s
         sections.append(sec)
         summary[outcome] = {"result": res, "convergence": conv, "sentence": sec["sentence"]}
         print(f"\n{outcome}: {sec['sentence']}\n  {convergence.verdict(conv, lang)}")
-        for w in res["warnings"]:
-            print(f"  warning: {w}")
+        for w in index_warnings(res["method"], res["N"], res, res["names"], lang=lang):
+            print(f"  {'avertissement' if lang == 'fr' else 'warning'}: {w}")
     disc = None
     spec = study.get("discovery")
     if spec:

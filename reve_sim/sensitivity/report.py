@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .checks import index_warnings
 from .convergence import verdict
 from .figures import outcome_name, param_label, short_commit
 
@@ -157,9 +158,10 @@ def write(out: Path, study: dict, facts: dict, sections: list[dict], discovery: 
                        f"chance (the seed) is {noise['share_of_single_run']:.0%} of the variance "
                        f"of one run and {noise['share_of_mean']:.1%} of the variance of the "
                        f"analysed mean ({res['replicates']} replicates).")), ""]
-        if res.get("warnings"):
+        notes = index_warnings(res["method"], res["N"], res, res["names"], lang=lang)
+        if notes:
             md += [f"**{'Avertissements' if fr else 'Warnings'}:**", ""]
-            md += [f"- {w}" for w in res["warnings"]] + [""]
+            md += [f"- {w}" for w in notes] + [""]
         md += [_img_md(p, out) for p in sec["figures"]] + [""]
         df = sec["table"]
         shown = df.drop(columns=["parameter"]).round(3)

@@ -160,10 +160,6 @@ def analyze(design: Design, Y, *, num_resamples: int = 200, conf_level: float = 
             if k.startswith("S2") else np.asarray(res[k], dtype=float).tolist()
     out["noise"] = noise_share(Yr)
     out["warnings"] = index_warnings(design.method, design.N, out, out["names"])
-    if out["noise"]["share_of_mean"] is not None and out["noise"]["share_of_mean"] > 0.1:
-        out["warnings"].append(
-            f"Noise is {out['noise']['share_of_mean']:.0%} of the variance of the replicate "
-            "means: raise the number of replicates, or read the indices as upper bounds.")
     if warn:
         for w in out["warnings"]:
             warnings.warn(w, stacklevel=2)
