@@ -354,7 +354,7 @@ def execute(conf: dict, settings: dict, target: Path, *, figures: bool, lang: st
     warm_up()  # so that the progress bar's time estimate measures the weeks, not compilation
     with tqdm(total=weeks, unit="week", disable=not progress, desc=settings["scenario"],
               file=sys.stderr) as bar:
-        model, wall = simulate(settings, progress=lambda done: bar.update(1))
+        model, wall = simulate(settings, progress=lambda done: bar.update(done - bar.n))
     facts = provenance(model.seed, wall_seconds=round(wall, 3), weeks=weeks,
                        n_actors=model.n_actors, scenario=settings["scenario"], **(extra or {}))
     title = f"reve-sim · {settings['scenario']} · seed {model.seed}"

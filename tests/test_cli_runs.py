@@ -38,7 +38,7 @@ def test_one_run_writes_its_results_and_says_where(tmp_path):
     assert resolved["scenario"]["name"] == "lockdown_2020"
     prov = json.loads((runs[0] / "provenance.json").read_text())
     assert prov["seed"] == 3 and prov["scenario"] == "lockdown_2020" and prov["wall_seconds"] > 0
-    assert "week" in out.stderr  # the progress bar (weeks done, time left)
+    assert "30/30" in out.stderr  # the progress bar reached every week (weeks done, time left)
     assert len(pd.read_parquet(runs[0] / "weekly.parquet")) == 30
     assert not (tmp_path / "outputs").exists() and not (tmp_path / "multirun").exists()
 
