@@ -89,33 +89,38 @@ BLOCK = 4096
 per-block partial results in block order gives the same bits whatever the thread count."""
 
 
+@njit(cache=True, inline="always")
+def holds_membership(coll, i):
+    """Whether actor ``i`` holds a membership. Without a branch per slot: which slots are
+    empty follows no pattern that the processor could predict."""
+    top = coll[i, 0]
+    for s in range(1, coll.shape[1]):
+        top = max(top, coll[i, s])
+    return top >= 0
+
+
 @njit(parallel=True, cache=True)
 def member_rows(coll):
     """Rows of the actors holding at least one membership, increasing: the membership
     kernels visit only these (a minority of actors at large sizes). Two parallel passes over
     fixed blocks: count, then write at each block's offset."""
-    n, m = coll.shape
+    n = coll.shape[0]
     n_blocks = (n + BLOCK - 1) // BLOCK
     offset = np.zeros(n_blocks + 1, dtype=np.int64)
     for b in prange(n_blocks):
         k = 0
         for i in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
-            for s in range(m):
-                if coll[i, s] >= 0:
-                    k += 1
-                    break
+            k += holds_membership(coll, i)
         offset[b + 1] = k
     for b in range(n_blocks):
         offset[b + 1] += offset[b]
     out = np.empty(offset[n_blocks], dtype=np.int64)
     for b in prange(n_blocks):
-        k = offset[b]
+        k, stop = offset[b], offset[b + 1]
         for i in range(b * BLOCK, min(n, (b + 1) * BLOCK)):
-            for s in range(m):
-                if coll[i, s] >= 0:
-                    out[k] = i
-                    k += 1
-                    break
+            if k < stop:  # past the block's last member: the next block's entries
+                out[k] = i  # overwritten by the next member unless actor i holds one
+            k += holds_membership(coll, i)
     return out
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from reve_testing import LOCKDOWN, PROGRAMME
 
-from reve_sim import ReveModel
+from reve_sim import ReveModel, index
 from reve_sim.calendar import week_start
 from reve_sim.metrics import METRIC_INDEX
 from reve_sim.parameters import CATEGORIES, PARAMETERS, PROGRAMME_FIELDS, SHOCK_FIELDS
@@ -267,3 +267,17 @@ def test_the_invariant_check_detects_corruption(corruption):
         m.weekly_array()[-1, METRIC_INDEX["engaged_actors"]] += 1
     with pytest.raises(AssertionError):
         check_invariants(m, *before)
+
+
+@pytest.mark.parametrize("plan", ["threads", "serial"])
+def test_member_rows_lists_exactly_the_actors_holding_a_membership(plan):
+    """Across block boundaries, with blocks ending on non-members and a last block whose
+    only member is the last actor (``member_rows`` writes without a branch per slot)."""
+    rng = np.random.default_rng(7)
+    n = 2 * index.BLOCK + 37
+    coll = np.where(rng.random((n, 4)) < 0.3, rng.integers(0, 50, (n, 4)), -1).astype(np.int32)
+    coll[index.BLOCK - 5: index.BLOCK] = -1
+    coll[2 * index.BLOCK:] = -1
+    coll[-1, 3] = 0
+    member_rows = index.member_rows if plan == "threads" else index.SERIAL.member_rows
+    np.testing.assert_array_equal(member_rows(coll), np.flatnonzero((coll >= 0).any(axis=1)))
