@@ -312,7 +312,29 @@ def run_settings(conf: dict) -> dict:
         weeks = spec.get("weeks", 156)
     _check_whole("scenario.weeks", weeks, 0, allow_null=False)
     return {"params": params, "seed": seed, "weeks": int(weeks),
-            "scenario": str(spec.get("name", "scenario"))}
+            "scenario": str(spec.get("name", "scenario")),
+            "observe": _observations(conf.get("outcomes"))}
+
+
+def _observations(outcomes) -> tuple[str, ...] | None:
+    """The weekly observations the per-run ``outcomes`` of the config need (None: all of
+    them, for all outcomes)."""
+    from .labels import OUTCOME_LABELS
+    from .metrics import observations_for
+
+    if outcomes is None:
+        return None
+    names = [outcomes] if isinstance(outcomes, str) else outcomes
+    if not isinstance(names, list | tuple) or not names:
+        raise ParameterError(f"outcomes = {outcomes!r}: give null (all) or a list of per-run "
+                             "outcomes, e.g. outcomes=[ecosystem_share,final_ecosystems].")
+    for name in names:
+        if name not in OUTCOME_LABELS:
+            close = difflib.get_close_matches(str(name), list(OUTCOME_LABELS), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise ParameterError(f"outcomes: {name!r} is not a per-run outcome.{hint} "
+                                 f"Allowed: {', '.join(OUTCOME_LABELS)}.")
+    return observations_for(names)
 
 
 # --- one run ------------------------------------------------------------------------------
@@ -333,7 +355,8 @@ def simulate(settings: dict, progress=None):
     from .model import ReveModel
 
     start = time.perf_counter()
-    model = ReveModel(seed=settings["seed"], **settings["params"])
+    model = ReveModel(seed=settings["seed"], observe=settings.get("observe"),
+                      **settings["params"])
     model.run(settings["weeks"], progress=progress)
     return model, time.perf_counter() - start
 

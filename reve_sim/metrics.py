@@ -56,6 +56,32 @@ WEEKLY_METRICS: tuple[str, ...] = (
 
 METRIC_INDEX = {name: j for j, name in enumerate(WEEKLY_METRICS)}
 
+OBSERVATIONS: dict[str, tuple[str, ...]] = {
+    "members": (*(f"engaged_{c}" for c in CATEGORIES), "engaged_actors", "memberships",
+                "contributor_share", "ever_contributed_share", "efficacy_networked",
+                "efficacy_isolated", "mean_engagement"),
+    "inequality": ("top1_share", "gini_contributions"),
+    "ecosystems": ("boundary_spanners", "ecosystems", "largest_ecosystem_collectives",
+                   "largest_ecosystem_categories"),
+}
+"""The weekly observations a run can go without (``ReveModel(observe=...)``) and their
+columns (NaN when not observed). Each is a pass over every membership, a fifth of a small
+run's time together; the other columns cost next to nothing and are always observed."""
+OBSERVE_BIT = {name: 1 << k for k, name in enumerate(OBSERVATIONS)}
+
+OUTCOME_NEEDS: dict[str, tuple[str, ...]] = {
+    "ecosystem_weeks": ("ecosystems",), "ecosystem_share": ("ecosystems",),
+    "final_ecosystems": ("ecosystems",), "final_engaged_share": ("members",),
+    "mean_gini": ("members", "inequality"), "shock_drop_depth": ("members",),
+    "shock_recovery_weeks": ("members",), "shock_efficacy_gap": ("members",)}
+"""The observations each per-run outcome is computed from (the others need none)."""
+
+
+def observations_for(outcomes) -> tuple[str, ...]:
+    """The observations the per-run ``outcomes`` need, in OBSERVATIONS order."""
+    need = {name for outcome in outcomes for name in OUTCOME_NEEDS.get(outcome, ())}
+    return tuple(name for name in OBSERVATIONS if name in need)
+
 
 @njit(cache=True)
 def _find(parent, x):
@@ -241,37 +267,50 @@ def collective_metrics(week, status, n_members, category_mask, born, died, origi
 def observe(week, rows, coll, engagement, contribution, total_contribution, category, need,
             anxiety, efficacy, status, problem, category_mask, n_members, born, died, origin,
             activity, knowledge, knowledge_added, min_collectives, min_categories, joins, exits,
-            row):
-    """All weekly observations in one compiled call, written to ``row`` in the order of
-    WEEKLY_METRICS (``joins`` and ``exits`` are counted by the plan)."""
+            observed, row):
+    """The weekly observations in one compiled call, written to ``row`` in the order of
+    WEEKLY_METRICS (``joins`` and ``exits`` are counted by the plan); ``observed``: the bits
+    (OBSERVE_BIT) of the optional ones to make, NaN in the others' columns (inequality
+    needs the members' pass, so its columns come with the members')."""
     need_sum, anxiety_sum, efficacy_sum = actor_totals(need, anxiety, efficacy)
     n_categories = row.shape[0] - N_SCALARS
-    engaged, eff_net, eff_iso, memberships, contributing, ever, eng_sum, totals = \
-        actor_metrics(rows, coll, engagement, contribution, total_contribution, status,
-                      category, efficacy, efficacy_sum, n_categories)
-    n_eco, eco_n, eco_cat, spanners = ecosystems(rows, coll, status, problem, category_mask,
-                                                 status.shape[0], min_collectives,
-                                                 min_categories)
-    gini, top1 = inequality(totals)
+    nan = np.nan
+    engaged = np.full(n_categories, nan)
+    eff_net = eff_iso = eng_sum = per = gini = top1 = nan
+    memberships = contributing = ever = n_eco = eco_n = eco_cat = spanners = nan
+    if observed & (MEMBERS | INEQUALITY):
+        counted, eff_net, eff_iso, held, contributing, ever, eng_sum, totals = \
+            actor_metrics(rows, coll, engagement, contribution, total_contribution, status,
+                          category, efficacy, efficacy_sum, n_categories)
+        engaged = counted.astype(np.float64)
+        memberships = float(held)
+        per = 1.0 / held if held else nan
+        if observed & INEQUALITY:
+            gini, top1 = inequality(totals)
+    if observed & ECOSYSTEMS:
+        n_eco, eco_n, eco_cat, spanners = ecosystems(rows, coll, status, problem, category_mask,
+                                                     status.shape[0], min_collectives,
+                                                     min_categories)
     (active, dormant, births, deaths, mean_size, max_size, mean_categories, heterogeneous,
      hours, produced, stock) = collective_metrics(week, status, n_members, category_mask, born,
                                                   died, origin, activity, knowledge,
                                                   knowledge_added)
-    per = 1.0 / memberships if memberships else np.nan
     n = need.shape[0]
     for k in range(n_categories):
         row[k] = engaged[k]
     # the other columns in WEEKLY_METRICS order (a slice of another length raises)
     row[n_categories:] = np.array((
-        float(engaged.sum()), float(memberships), float(active), float(dormant), float(births),
+        engaged.sum(), memberships, float(active), float(dormant), float(births),
         float(deaths), float(joins), float(exits), mean_size, max_size, contributing * per,
-        ever * per, top1, gini, mean_categories, heterogeneous, float(spanners), float(n_eco),
-        float(eco_n), float(eco_cat), hours, produced, stock, need_sum / n, anxiety_sum / n,
-        efficacy_sum / n, eff_net, eff_iso, eng_sum * per))
+        ever * per, top1, gini, mean_categories, heterogeneous, spanners, n_eco, eco_n,
+        eco_cat, hours, produced, stock, need_sum / n, anxiety_sum / n, efficacy_sum / n,
+        eff_net, eff_iso, eng_sum * per))
 
 
 N_SCALARS = len(WEEKLY_METRICS) - len(CATEGORIES)
 """Columns of the weekly table after the engaged actors of each category."""
+MEMBERS, INEQUALITY, ECOSYSTEMS = (OBSERVE_BIT[name] for name in OBSERVATIONS)
+ALL_OBSERVED = MEMBERS | INEQUALITY | ECOSYSTEMS
 
 
 def weekly_row(state, params: dict, w: int, joins: int, exits: int,
@@ -291,7 +330,7 @@ def weekly_row(state, params: dict, w: int, joins: int, exits: int,
         state["collective.born"], state["collective.died"], state["collective.origin"],
         state["collective.activity"], state["collective.knowledge"],
         state["collective.knowledge_added"], params["eco_min_collectives"],
-        params["eco_min_categories"], joins, exits, row)
+        params["eco_min_categories"], joins, exits, ALL_OBSERVED, row)
     return row
 
 
@@ -383,6 +422,9 @@ def summarise(model) -> dict:
         if weekly.shape[0] and np.isfinite(col["gini_contributions"]).any() else math.nan
     out.update(_retention(model))
     out.update(_shock_outcomes(model, col))
+    for outcome, needs in OUTCOME_NEEDS.items():  # not observed: not computed
+        if not set(needs) <= set(model.observed):
+            out[outcome] = math.nan
     return out
 
 

@@ -7,6 +7,7 @@ exist only as thin views created on demand (``model.actor(i)``, ``model.collecti
 
 from __future__ import annotations
 
+import difflib
 import secrets
 import time
 
@@ -18,7 +19,7 @@ from . import index, kernels, week
 from .calendar import build_environment, week_start
 from .index import group_index
 from .keyed_random import decision_streams, derived_keys, stream_bundle, uniforms
-from .metrics import WEEKLY_METRICS, summarise
+from .metrics import OBSERVATIONS, OBSERVE_BIT, WEEKLY_METRICS, summarise
 from .parameters import CATEGORIES, PARAMETERS, Knobs, ParameterError, validate
 from .population import TEACHER, build_population, draw_attributes
 
@@ -40,6 +41,20 @@ def coerce_seed(seed) -> int:
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ParameterError(f"seed = {seed!r} must be a whole number >= 0.")
     return int(seed)
+
+
+def observed(observe) -> tuple[str, ...]:
+    """The optional weekly observations named in ``observe`` (None: all), checked."""
+    if observe is None:
+        return tuple(OBSERVATIONS)
+    names = [observe] if isinstance(observe, str) else list(observe)
+    for name in names:
+        if name not in OBSERVATIONS:
+            close = difflib.get_close_matches(str(name), list(OBSERVATIONS), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise ParameterError(f"observe = {observe!r}: {name!r} is not an optional "
+                                 f"observation.{hint} Allowed: {', '.join(OBSERVATIONS)}.")
+    return tuple(name for name in OBSERVATIONS if name in names)
 
 
 def model_inputs(seed, rng, n_actors, parameters: dict) -> tuple[int, dict, Knobs]:
@@ -83,8 +98,11 @@ class ReveModel(mesa.Model):
     """The weekly plan: (name, compiled function in reve_sim.week, what it does), run in this
     order. The rentrée mobility runs in Python before the compiled phases."""
 
-    def __init__(self, seed=None, n_actors=None, *, rng=None, **parameters):
+    def __init__(self, seed=None, n_actors=None, *, rng=None, observe=None, **parameters):
         seed, params, self.kn = model_inputs(seed, rng, n_actors, parameters)
+        self.observed = observed(observe)
+        """The optional weekly observations made (metrics.OBSERVATIONS; ``observe``: all of
+        them when None): a run needing few outcomes skips the others' passes."""
         super().__init__(rng=seed)
         self.seed = seed
         self.params = params
@@ -114,6 +132,7 @@ class ReveModel(mesa.Model):
         n, m = self.n_actors, self.m
         counts = np.zeros(week.N_COUNTS, dtype=np.int64)
         counts[week.N_USED] = pop.n_collectives
+        counts[week.OBSERVED] = sum(OBSERVE_BIT[name] for name in self.observed)
         self.work = week.Work(
             ended=np.zeros((n, m), dtype=np.int8), choice=np.full(n, -1, dtype=np.int64),
             founder=np.zeros(n, dtype=np.bool_), member_rows=np.zeros(n, dtype=np.int64),

@@ -94,9 +94,13 @@ def _slug(parts: list[str]) -> str:
 
 
 def run_identity(settings: dict) -> str:
-    """Hash of what determines a run's results: validated parameters, seed and weeks."""
-    blob = json.dumps({"params": settings["params"], "seed": settings["seed"],
-                       "weeks": settings["weeks"]}, sort_keys=True, default=str)
+    """Hash of what determines a run's results: validated parameters, seed and weeks, and
+    the observations made when not all (so that a run observing all keeps its identity)."""
+    facts = {"params": settings["params"], "seed": settings["seed"],
+             "weeks": settings["weeks"]}
+    if settings.get("observe") is not None:
+        facts["observe"] = list(settings["observe"])
+    blob = json.dumps(facts, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 

@@ -64,9 +64,9 @@ Work = namedtuple("Work", [
     "ended", "choice", "founder", "member_rows", "lifecycle_rows", "tenure_left",
     "tenure_censored", "weekly", "counts"])
 
-# Entries of Work.counts.
-N_USED, N_MEMBER_ROWS, N_LIFECYCLE_ROWS, JOINS, EXITS = range(5)
-N_COUNTS = 5
+# Entries of Work.counts (OBSERVED: the optional observations made, metrics.OBSERVE_BIT).
+N_USED, N_MEMBER_ROWS, N_LIFECYCLE_ROWS, JOINS, EXITS, OBSERVED = range(6)
+N_COUNTS = 6
 FOUNDING = 5
 """Phase number of founding, where ``run_weeks`` resumes a week once the table has grown."""
 SUPPORT_STAFF, N_CATEGORIES = CATEGORIES.index("support_staff"), len(CATEGORIES)
@@ -247,7 +247,8 @@ def metrics_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
             A.anxiety, A.efficacy, C.status[:u], C.problem[:u], C.category_mask[:u],
             C.n_members[:u], C.born[:u], C.died[:u], C.origin[:u], C.activity[:u],
             C.knowledge[:u], C.knowledge_added[:u], int(kn.eco_min_collectives),
-            int(kn.eco_min_categories), W.counts[JOINS], W.counts[EXITS], W.weekly[w])
+            int(kn.eco_min_categories), W.counts[JOINS], W.counts[EXITS], W.counts[OBSERVED],
+            W.weekly[w])
 
 
 @njit(cache=True)

@@ -264,3 +264,26 @@ def test_a_bad_run_in_a_sweep_names_the_run(hydra_init):
         Expansion(["sweep.dir=a,b"], lambda ovr: conf(*ovr))
     with pytest.raises(ParameterError, match="seed = null"):
         Expansion(["seed=null", "levers.animation=0,1"], lambda ovr: conf(*ovr)).expand()
+
+
+def test_outcomes_choose_the_observations_and_a_run_observing_all_keeps_its_identity(
+        hydra_init):
+    every = run_settings(conf())
+    assert every["observe"] is None
+    assert run_identity(every) == run_identity({k: v for k, v in every.items()
+                                                if k != "observe"})
+    few = run_settings(conf("outcomes=[ecosystem_share,retention_1y]"))
+    assert few["observe"] == ("ecosystems",)
+    assert run_identity(few) != run_identity(every)
+    gini = run_settings(conf("outcomes=[mean_gini]"))
+    assert gini["observe"] == ("members", "inequality")
+
+
+@pytest.mark.parametrize("value, message", [
+    ("[ecosystem_shar]", "'ecosystem_shar' is not a per-run outcome. Did you mean "
+                         "'ecosystem_share'"),
+    ("[]", "give null"),
+])
+def test_bad_outcomes_are_refused_before_running(hydra_init, value, message):
+    with pytest.raises(ParameterError, match=message):
+        run_settings(conf(f"outcomes={value}"))

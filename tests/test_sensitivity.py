@@ -225,6 +225,20 @@ def test_design_file_gives_every_row_the_same_seeds(tmp_path):
     assert S.folder(other) != out
 
 
+def test_a_study_observes_what_its_outcomes_and_discovery_need(tmp_path):
+    st = S.load("sobol_lockdown", {"results_dir": str(tmp_path)})
+    assert S.run_outcomes(st) == ["ecosystem_share", "final_ecosystems"]
+    cmd = S.sweep_command(st, S.folder(st), [])
+    assert "outcomes=[ecosystem_share,final_ecosystems]" in cmd
+    found = S.load("sobol_lockdown", {"results_dir": str(tmp_path), "outcomes": ["mean_gini"]})
+    assert S.run_outcomes(found) == ["mean_gini", "ecosystem_share"]
+    # other observations, other runs: another folder
+    assert S.folder(found) != S.folder(st)
+    same = S.load("sobol_lockdown", {"results_dir": str(tmp_path),
+                                     "outcomes": ["final_ecosystems", "retention_1y"]})
+    assert S.folder(same) == S.folder(st)
+
+
 def _sa(*args, cwd, check=True):
     import subprocess
     import sys
@@ -267,6 +281,8 @@ def test_a_study_runs_through_the_sweeps_resumes_and_refuses_missing_rows(tmp_pa
     assert "64 already complete, 0 to run" in again.stdout
     # a lost run is never dropped: the analysis refuses and names the row
     runs = pd.read_parquet(folder / "sweep" / "runs.parquet")
+    # the runs made the observations its outcome needs, not the others
+    assert runs["final_engaged_share"].notna().all() and runs["mean_gini"].isna().all()
     runs.loc[runs["run"] == "row000003-rep1", "status"] = "failed"
     runs.to_parquet(folder / "sweep" / "runs.parquet")
     refused = _sa(*args, "stage=analyse", "lang=fr", cwd=tmp_path, check=False)

@@ -14,10 +14,17 @@ import pandas as pd
 import pytest
 from reve_testing import LOCKDOWN, ROOT, model_digest
 
-from reve_sim import ReveModel
-from reve_sim.metrics import WEEKLY_METRICS, kaplan_meier, median_survival, survival_of_weeks
+from reve_sim import ParameterError, ReveModel
+from reve_sim.metrics import (
+    OBSERVATIONS,
+    OUTCOME_NEEDS,
+    WEEKLY_METRICS,
+    kaplan_meier,
+    median_survival,
+    survival_of_weeks,
+)
 from reve_sim.parameters import CATEGORIES
-from reve_sim.state import ACTIVE, DORMANT, ORIGINS
+from reve_sim.state import ACTIVE, DORMANT, ORIGINS, state_digest
 
 SUMMARY_KEYS = {
     "weeks", "seed",
@@ -194,3 +201,32 @@ def test_horizon_is_extended_on_demand(monkeypatch):
     assert len(m.weekly()) == 45
     pd.testing.assert_frame_equal(m.weekly(), reference.weekly())
     assert model_digest(m) == model_digest(reference)
+
+
+@pytest.mark.parametrize("observe", [("ecosystems",), ("members",), ()])
+def test_observing_less_changes_nothing_it_still_observes(observe):
+    """A run skipping optional observations has the same state, the same values in every
+    column and outcome it observes, and NaN in the others."""
+    full = ReveModel(seed=4, n_actors=1500, shocks=[LOCKDOWN]).run(60)
+    part = ReveModel(seed=4, n_actors=1500, shocks=[LOCKDOWN], observe=observe).run(60)
+    assert state_digest(part.actors, part.slots, part.collectives) == \
+        state_digest(full.actors, full.slots, full.collectives)
+    skipped = {c for name in OBSERVATIONS if name not in observe for c in OBSERVATIONS[name]}
+    for j, name in enumerate(WEEKLY_METRICS):
+        if name in skipped:
+            assert np.isnan(part.weekly_array()[:, j]).all(), name
+        else:
+            np.testing.assert_array_equal(part.weekly_array()[:, j], full.weekly_array()[:, j],
+                                          err_msg=name)
+    a, b = full.summary(), part.summary()
+    assert a.keys() == b.keys()
+    for key in a:
+        if set(OUTCOME_NEEDS.get(key, ())) <= set(observe):
+            assert b[key] == a[key] or (math.isnan(a[key]) and math.isnan(b[key])), key
+        else:
+            assert math.isnan(b[key]) and not math.isnan(a[key]), key
+
+
+def test_an_unknown_observation_is_refused_with_the_allowed_ones():
+    with pytest.raises(ParameterError, match="'ecosytems'.*Did you mean 'ecosystems'.*members"):
+        ReveModel(seed=1, n_actors=300, observe=["ecosytems"])

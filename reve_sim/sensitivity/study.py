@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import named_configs
 from ..configgen import CONFIG_DIR
+from ..metrics import observations_for
 from ..parameters import PARAMETERS, ParameterError
 from .problem import DISTS, Problem
 from .replicates import common_seeds, seed_from_unit
@@ -152,7 +153,9 @@ def problem(study: dict) -> Problem:
 
 
 def identity(study: dict) -> str:
-    blob = json.dumps({k: study.get(k) for k in IDENTITY}, sort_keys=True, default=str)
+    blob = json.dumps({**{k: study.get(k) for k in IDENTITY},
+                       "observe": observations_for(run_outcomes(study))},
+                      sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:8]
 
 
@@ -204,13 +207,21 @@ def prepare(study: dict) -> tuple[Path, Design, list[int]]:
     return out, design, seeds
 
 
+def run_outcomes(study: dict) -> list[str]:
+    """The per-run outcomes a study reads: those it analyses and its discovery's."""
+    found = (study.get("discovery") or {}).get("outcome")
+    return list(dict.fromkeys([*study["outcomes"], *([found] if found else [])]))
+
+
 def sweep_command(study: dict, out: Path, extra: list[str]) -> list[str]:
     """``reve-sim -m sweep.design=...`` of the study; its runs keep only their outcomes
-    (``store: outcomes``, the default) unless the study or a ``sweep.store=`` says runs."""
+    (``store: outcomes``, the default) unless the study or a ``sweep.store=`` says runs, and
+    make only the weekly observations those outcomes need (``outcomes=[...]``)."""
     cmd = [sys.executable, "-m", "reve_sim", "-m", f"sweep.design={(out / 'design_runs.json')}",
            f"sweep.dir={out / 'sweep'}", f"name=sa-{study['name']}",
            f"scenario={study['scenario']}", f"size={study['size']}",
-           f"quiet={str(bool(study['quiet'])).lower()}"]
+           f"quiet={str(bool(study['quiet'])).lower()}",
+           f"outcomes=[{','.join(run_outcomes(study))}]"]
     if not any(arg.startswith("sweep.store=") for arg in extra):
         cmd.append(f"sweep.store={study.get('store') or 'outcomes'}")
     if study.get("weeks") is not None:
