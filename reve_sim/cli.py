@@ -30,7 +30,7 @@ import yaml
 
 from . import scenarios
 from .configgen import CONFIG_DIR, SIZE_KEY, lever_names, parameter_names
-from .parameters import CATEGORIES, PARAMETERS, ParameterError, validate
+from .parameters import CATEGORIES, PARAMETERS, ParameterError, did_you_mean, validate
 
 GROUPS = ("scenario", "size", "levers", "parameters", "experiment")
 """Config groups of the app (options are the YAML files of ``configs/<group>/``)."""
@@ -330,9 +330,8 @@ def _observations(outcomes) -> tuple[str, ...] | None:
                              "outcomes, e.g. outcomes=[ecosystem_share,final_ecosystems].")
     for name in names:
         if name not in OUTCOME_LABELS:
-            close = difflib.get_close_matches(str(name), list(OUTCOME_LABELS), n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
-            raise ParameterError(f"outcomes: {name!r} is not a per-run outcome.{hint} "
+            raise ParameterError(f"outcomes: {name!r} is not a per-run outcome."
+                                 f"{did_you_mean(str(name), OUTCOME_LABELS)} "
                                  f"Allowed: {', '.join(OUTCOME_LABELS)}.")
     return observations_for(names)
 

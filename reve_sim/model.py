@@ -7,7 +7,6 @@ exist only as thin views created on demand (``model.actor(i)``, ``model.collecti
 
 from __future__ import annotations
 
-import difflib
 import secrets
 import time
 
@@ -20,7 +19,7 @@ from .calendar import build_environment, week_start
 from .index import group_index
 from .keyed_random import decision_streams, derived_keys, stream_bundle, uniforms
 from .metrics import OBSERVATIONS, OBSERVE_BIT, WEEKLY_METRICS, summarise
-from .parameters import CATEGORIES, PARAMETERS, Knobs, ParameterError, validate
+from .parameters import CATEGORIES, PARAMETERS, Knobs, ParameterError, did_you_mean, validate
 from .population import TEACHER, build_population, draw_attributes
 
 HORIZON = 520  # weeks of calendar prepared at start; extended on demand
@@ -50,10 +49,9 @@ def observed(observe) -> tuple[str, ...]:
     names = [observe] if isinstance(observe, str) else list(observe)
     for name in names:
         if name not in OBSERVATIONS:
-            close = difflib.get_close_matches(str(name), list(OBSERVATIONS), n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
             raise ParameterError(f"observe = {observe!r}: {name!r} is not an optional "
-                                 f"observation.{hint} Allowed: {', '.join(OBSERVATIONS)}.")
+                                 f"observation.{did_you_mean(str(name), OBSERVATIONS)} "
+                                 f"Allowed: {', '.join(OBSERVATIONS)}.")
     return tuple(name for name in OBSERVATIONS if name in names)
 
 

@@ -499,7 +499,8 @@ class ParameterError(ValueError):
     """Bad model input, raised before any run starts."""
 
 
-def _suggest(name: str, options) -> str:
+def did_you_mean(name: str, options) -> str:
+    """The hint " Did you mean 'x'?" naming the closest of ``options`` ("" if none is close)."""
     close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
     return f" Did you mean '{close[0]}'?" if close else ""
 
@@ -532,7 +533,7 @@ def _check_choice(p: Param, value: Any) -> int:
     try:
         return _check_number(p.name, value, p.low, p.high, True)
     except ParameterError:
-        hint = _suggest(value, p.choices) if isinstance(value, str) else ""
+        hint = did_you_mean(value, p.choices) if isinstance(value, str) else ""
         raise ParameterError(f"{p.name} = {value!r} is not allowed.{hint} "
                              f"Allowed: {allowed}.") from None
 
@@ -569,7 +570,7 @@ def _check_category_shares(value: Any) -> dict[str, float]:
     for name, share in value.items():
         if name not in CATEGORIES:
             raise ParameterError(
-                f"category_shares has unknown category {name!r}.{_suggest(name, CATEGORIES)} "
+                f"category_shares has unknown category {name!r}.{did_you_mean(name, CATEGORIES)} "
                 f"Allowed: {', '.join(CATEGORIES)}."
             )
         shares[name] = _check_number(f"category_shares.{name}", share, 0.0, 1.0, False)
@@ -592,7 +593,7 @@ def _check_events(name: str, value: Any, fields: dict, needs_end: bool) -> list[
         for key in raw:
             if key not in allowed:
                 raise ParameterError(
-                    f"{where} has unknown field {key!r}.{_suggest(key, allowed)} "
+                    f"{where} has unknown field {key!r}.{did_you_mean(key, allowed)} "
                     f"Allowed: {', '.join(sorted(allowed))}."
                 )
         if "start" not in raw or (needs_end and "end" not in raw):
@@ -654,7 +655,7 @@ def validate(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         else:
             known = list(PARAMETERS) + list(STRUCTURED_DEFAULTS)
             raise ParameterError(
-                f"Unknown parameter {name!r}.{_suggest(name, known)} "
+                f"Unknown parameter {name!r}.{did_you_mean(name, known)} "
                 "See reve_sim.parameters.PARAMETERS for the full list."
             )
     for i, prog in enumerate(values["programmes"]):
