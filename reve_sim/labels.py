@@ -62,6 +62,8 @@ TEXT = {
     "collectives_title": ("Collectives", "Collectifs"),
     "ecosystems_title": ("Innovation ecosystems", "Écosystèmes d'innovation"),
     "wellbeing_title": ("Anxiety and efficacy", "Anxiété et efficacité"),
+    "not_observed": ("not observed in this run (its outcomes= did not need it)",
+                     "non observé dans cette simulation (ses outcomes= n'en avaient pas besoin)"),
 }
 
 

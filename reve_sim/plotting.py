@@ -33,6 +33,15 @@ def _mark_events(ax, weekly: pd.DataFrame, lang: str) -> None:
                 start = None
 
 
+def _say_if_not_observed(ax, weekly: pd.DataFrame, columns, lang: str) -> None:
+    """A panel whose columns a run did not observe (``ReveModel(observe=...)``) says so
+    instead of showing empty axes."""
+    if weekly[list(columns)].isna().all().all() and len(weekly):
+        ax.text(0.5, 0.5, text("not_observed", lang), transform=ax.transAxes, ha="center",
+                va="center", fontsize=9, color="0.35", wrap=True)
+        ax.set_yticks([])
+
+
 def summary_figure(weekly: pd.DataFrame, title: str, lang: str = "en", footer: str = ""):
     """Four panels over weeks; returns the matplotlib Figure."""
     fig, axes = plt.subplots(2, 2, figsize=(12, 7.5), sharex=True, layout="constrained")
@@ -44,6 +53,7 @@ def summary_figure(weekly: pd.DataFrame, title: str, lang: str = "en", footer: s
     ax.set_ylabel(text("actors", lang))
     ax.set_title(metric_label("engaged_actors", lang) + " — " + text("engagement_title", lang))
     ax.legend(fontsize=7, loc="upper left", ncol=2)
+    _say_if_not_observed(ax, weekly, [f"engaged_{c}" for c in CATEGORIES], lang)
     ax = axes[0, 1]
     for j, name in enumerate(("active_collectives", "dormant_collectives")):
         ax.plot(weeks, weekly[name], color=PALETTE[j], label=metric_label(name, lang))
@@ -55,10 +65,11 @@ def summary_figure(weekly: pd.DataFrame, title: str, lang: str = "en", footer: s
     ax.set_title(text("collectives_title", lang))
     ax.legend(fontsize=7, loc="upper left")
     ax = axes[1, 0]
-    for j, name in enumerate(("ecosystems", "largest_ecosystem_collectives",
-                              "largest_ecosystem_categories")):
+    eco = ("ecosystems", "largest_ecosystem_collectives", "largest_ecosystem_categories")
+    for j, name in enumerate(eco):
         ax.step(weeks, weekly[name], where="mid", color=PALETTE[j], label=metric_label(name, lang))
     ax.set_title(text("ecosystems_title", lang))
+    _say_if_not_observed(ax, weekly, eco, lang)
     ax.set_xlabel(text("week", lang))
     ax.legend(fontsize=7, loc="upper left")
     ax = axes[1, 1]

@@ -230,3 +230,17 @@ def test_observing_less_changes_nothing_it_still_observes(observe):
 def test_an_unknown_observation_is_refused_with_the_allowed_ones():
     with pytest.raises(ParameterError, match="'ecosytems'.*Did you mean 'ecosystems'.*members"):
         ReveModel(seed=1, n_actors=300, observe=["ecosytems"])
+
+
+def test_the_summary_figure_says_which_panels_a_run_did_not_observe():
+    from reve_sim.labels import text
+    from reve_sim.plotting import summary_figure
+
+    def notes(model):
+        fig = summary_figure(model.weekly(), "test")
+        return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+    note = text("not_observed", "en")
+    assert notes(ReveModel(seed=2, n_actors=300).run(8)) == []
+    assert notes(ReveModel(seed=2, n_actors=300, observe=["ecosystems"]).run(8)) == [note]
+    assert notes(ReveModel(seed=2, n_actors=300, observe=[]).run(8)) == [note, note]
