@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON_BOOT) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -c "from reve_sim.jit_cache import main; main()"
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -214,6 +214,17 @@ def _keyed_message(message: str, names) -> str:
     return message
 
 
+def plain_copy(data):
+    """A copy of a plain config (a tree of dicts and lists whose leaves are immutable values,
+    shared): several times quicker than ``copy.deepcopy``, which planning a sweep of
+    20,480 runs used to spend seconds in."""
+    if isinstance(data, dict):
+        return {k: plain_copy(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [plain_copy(v) for v in data]
+    return data
+
+
 def plain_config(cfg) -> dict:
     """A composed config (DictConfig) as a resolved plain dict, without the hydra node."""
     from omegaconf import OmegaConf
@@ -278,7 +289,7 @@ def run_settings(conf: dict) -> dict:
     from .model import coerce_seed
 
     check_settings(conf)
-    spec = scenarios.resolve(copy.deepcopy(conf["scenario"]))
+    spec = scenarios.resolve(plain_copy(conf["scenario"]))
     own = spec.get("parameters") or {}
     allowed = set(conf["parameters"])
     for key in own:
@@ -365,13 +376,14 @@ def execute(conf: dict, settings: dict, target: Path, *, figures: bool, lang: st
     """Run one simulation and write it atomically to ``target``."""
     from tqdm import tqdm
 
+    from .jit_cache import warm_up
     from .provenance import provenance
     from .results import write_run
-    from .sweep import warm_up
 
     weeks = settings["weeks"]
     if progress:
-        print("Loading the model's kernels (compiled on first use, about a minute and a half)...",
+        print("Loading the model's kernels (compiled if not yet in the cache, about a minute "
+              "and a half)...",
               file=sys.stderr, flush=True)
     warm_up()  # so that the progress bar's time estimate measures the weeks, not compilation
     with tqdm(total=weeks, unit="week", disable=not progress, desc=settings["scenario"],

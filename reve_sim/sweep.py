@@ -30,7 +30,6 @@ How a sweep runs (``reve-sim -m ...`` or ``reve-sim experiment=...``):
 from __future__ import annotations
 
 import contextlib
-import copy
 import fcntl
 import hashlib
 import itertools
@@ -55,12 +54,14 @@ from .cli import (
     execute,
     fail,
     plain_config,
+    plain_copy,
     run_settings,
     simulate,
     timestamp,
     unique_dir,
     unknown_key_message,
 )
+from .jit_cache import warm_up
 from .parameters import PARAMETERS, ParameterError
 
 SMALL_RUN_SECONDS = 0.3
@@ -132,8 +133,8 @@ def assign(conf: dict, key: str, value, add: bool = False) -> None:
 
 def _conf_for(run: dict, bases: dict) -> dict:
     if run.get("conf") is not None:
-        return copy.deepcopy(run["conf"])
-    conf = copy.deepcopy(bases[run["base"]])
+        return plain_copy(run["conf"])
+    conf = plain_copy(bases[run["base"]])
     for key, (value, add) in run["set"].items():
         assign(conf, key, value, add)
     return conf
@@ -223,7 +224,7 @@ class Expansion:
                 values[o.key_or_group] = (o.value(), o.is_add() or o.is_force_add())
         base = self._base(tuple(groups))
         for row in rows:
-            conf = copy.deepcopy(self.bases[base])
+            conf = plain_copy(self.bases[base])
             values_row = {**values, **{k: (v, False) for k, v in row["set"].items()}}
             try:
                 for key, (value, add) in values_row.items():
@@ -263,7 +264,7 @@ class Expansion:
                 base = None
             else:
                 base = self._base(tuple(groups))
-                conf = copy.deepcopy(self.bases[base])
+                conf = plain_copy(self.bases[base])
             for key, (value, add) in values.items():
                 assign(conf, key, value, add)
             settings = run_settings(conf)
@@ -415,25 +416,6 @@ def split_shards(indices: list[int], n_shards: int, runs: list[dict]) -> list[li
 
 
 # --- the sweep in the launching process ---------------------------------------------------
-
-_WARM: float | None = None
-
-
-def warm_up() -> float:
-    """Compile or load every Numba kernel once in this process (tiny model); seconds taken."""
-    global _WARM
-    if _WARM is None:
-        start = time.perf_counter()
-        from .model import ReveModel
-
-        model = ReveModel(seed=0, n_actors=150, start_date="2019-08-26",
-                          programmes=[{"start": "2019-08-26", "per_1000": 20}],
-                          shocks=[{"start": "2019-08-26", "end": "2019-09-09", "need": 0.3}])
-        model.run(3)
-        model.summary()
-        _WARM = time.perf_counter() - start
-    return _WARM
-
 
 class _Progress:
     """A progress bar of runs finished, fed by watching the run folders or the outcome

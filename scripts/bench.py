@@ -114,7 +114,7 @@ def worker_bare(runs: int, scenario: str, size: str, weeks: int) -> dict:
     from hydra import compose, initialize_config_dir
 
     from reve_sim.cli import plain_config, run_settings, simulate
-    from reve_sim.sweep import warm_up
+    from reve_sim.jit_cache import warm_up
 
     numba.set_num_threads(1)
     with initialize_config_dir(version_base="1.3", config_dir=str(ROOT / "configs"),

@@ -11,7 +11,7 @@ from hydra.core.global_hydra import GlobalHydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
 from reve_sim import configgen, scenarios
-from reve_sim.cli import check_overrides, plain_config, run_settings
+from reve_sim.cli import check_overrides, plain_config, plain_copy, run_settings
 from reve_sim.parameters import PARAMETERS, STRUCTURED_DEFAULTS, ParameterError
 from reve_sim.sweep import (
     Expansion,
@@ -71,6 +71,18 @@ def test_sizes(hydra_init, size):
     c = conf(f"size={size}")
     assert c["size"] == {"name": size, "n_actors": SIZES[size]}
     assert run_settings(c)["params"]["n_actors"] == SIZES[size]
+
+
+def test_plain_copy_shares_no_container_with_the_config(hydra_init):
+    conf = plain_config(compose("config", overrides=["scenario=lockdown_2020"]))
+    copied = plain_copy(conf)
+    assert copied == conf
+    copied["levers"]["recognition"] = -1.0
+    copied["scenario"]["shocks"][0]["need"] = -1.0
+    copied["scenario"]["shocks"].append({})
+    assert conf["levers"]["recognition"] != -1.0
+    assert conf["scenario"]["shocks"][0]["need"] != -1.0
+    assert {} not in conf["scenario"]["shocks"]
 
 
 def test_default_config_is_a_small_baseline_run(hydra_init):

@@ -12,7 +12,8 @@ import argparse
 import os
 import socket
 import sys
-import time
+
+from ..jit_cache import warm_up
 
 
 def port_free(host: str, port: int) -> bool:
@@ -31,15 +32,6 @@ def pick_port(host: str, wanted: int, tries: int = 20) -> int:
             return port
     raise SystemExit(f"error: ports {wanted}-{wanted + tries - 1} on {host} are all busy; "
                      "choose one with --port.")
-
-
-def warm_up() -> float:
-    """Build and step a tiny model so Numba compiles (or loads) every kernel now."""
-    t0 = time.perf_counter()
-    from ..model import ReveModel
-
-    ReveModel(seed=1, n_actors=200).run(2)
-    return time.perf_counter() - t0
 
 
 def command(host: str, port: int) -> list[str]:
