@@ -538,9 +538,11 @@ def found_collectives(week, knobs, in_person, st_found_coll, founder, key, categ
 
 @njit(cache=True)
 def tally_members(knobs, rows, coll, category, engagement, status, n_members, category_mask,
-                  successor, successor_engagement, n_used):
+                  successor, successor_engagement, multi_rows, n_used):
     """Head count, category mix and would-be animator (the first most engaged member, if
-    engaged enough) of each collective, in (actor row, slot) order."""
+    engaged enough) of each collective, in (actor row, slot) order. Also lists in
+    ``multi_rows`` the actors holding two memberships or more (the only possible boundary
+    spanners, fewer than half the members) and returns how many."""
     kn = Knobs(*knobs)
     for c in range(n_used):
         successor[c] = -1
@@ -550,17 +552,23 @@ def tally_members(knobs, rows, coll, category, engagement, status, n_members, ca
         category_mask[c] = 0
         successor_engagement[c] = kn.takeover_engagement
     m = coll.shape[1]
+    n_multi = 0
     for i in rows:
+        held = 0
         for s in range(m):
             c = coll[i, s]
             if c < 0:
                 continue
+            held += 1
             n_members[c] += 1
             category_mask[c] |= 1 << category[i]
             e = engagement[i, s]
             if e >= successor_engagement[c] and (successor[c] < 0 or e > successor_engagement[c]):
                 successor[c] = i
                 successor_engagement[c] = e
+        multi_rows[n_multi] = i  # kept only if the actor holds two or more (no branch)
+        n_multi += held >= 2
+    return n_multi
 
 
 @njit(parallel=True, cache=True)
@@ -620,7 +628,8 @@ def lifecycle(week, knobs, holiday, st_takeover, st_renewal, coll, ckey, status,
 @njit(cache=True)
 def spillover(knobs, rows, coll, status, knowledge, n_members, n_used):
     """Boundary spanners carry knowledge from richer to poorer active collectives; gaps are
-    summed in (actor row, slot) order."""
+    summed in (actor row, slot) order. ``rows``: increasing, including every actor holding
+    two memberships or more."""
     kn = Knobs(*knobs)
     old = knowledge[:n_used].copy()
     inflow = np.zeros(n_used)

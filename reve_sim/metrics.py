@@ -96,6 +96,7 @@ def ecosystems(rows, coll, status, problem, category_mask, n_used, min_collectiv
                min_categories):
     """Innovation ecosystems: connected sets of active collectives sharing a focal problem,
     linked by boundary spanners (members of several), with enough collectives and categories.
+    ``rows``: increasing, including every actor holding two memberships or more.
 
     Returns (number of ecosystems, collectives and categories of the largest, spanners).
     """
@@ -264,14 +265,16 @@ def collective_metrics(week, status, n_members, category_mask, born, died, origi
 
 
 @njit(cache=True)
-def observe(week, rows, coll, engagement, contribution, total_contribution, category, need,
-            anxiety, efficacy, status, problem, category_mask, n_members, born, died, origin,
-            activity, knowledge, knowledge_added, min_collectives, min_categories, joins, exits,
-            observed, row):
+def observe(week, rows, multi_rows, coll, engagement, contribution, total_contribution,
+            category, need, anxiety, efficacy, status, problem, category_mask, n_members, born,
+            died, origin, activity, knowledge, knowledge_added, min_collectives, min_categories,
+            joins, exits, observed, row):
     """The weekly observations in one compiled call, written to ``row`` in the order of
     WEEKLY_METRICS (``joins`` and ``exits`` are counted by the plan); ``observed``: the bits
     (OBSERVE_BIT) of the optional ones to make, NaN in the others' columns (inequality
-    needs the members' pass, so its columns come with the members')."""
+    needs the members' pass, so its columns come with the members'). ``rows`` and
+    ``multi_rows``: increasing, including every actor holding a membership, and two or more
+    (the ecosystems' spanners are found among the latter)."""
     need_sum, anxiety_sum, efficacy_sum = actor_totals(need, anxiety, efficacy)
     n_categories = row.shape[0] - N_SCALARS
     nan = np.nan
@@ -288,9 +291,9 @@ def observe(week, rows, coll, engagement, contribution, total_contribution, cate
         if observed & INEQUALITY:
             gini, top1 = inequality(totals)
     if observed & ECOSYSTEMS:
-        n_eco, eco_n, eco_cat, spanners = ecosystems(rows, coll, status, problem, category_mask,
-                                                     status.shape[0], min_collectives,
-                                                     min_categories)
+        n_eco, eco_n, eco_cat, spanners = ecosystems(multi_rows, coll, status, problem,
+                                                     category_mask, status.shape[0],
+                                                     min_collectives, min_categories)
     (active, dormant, births, deaths, mean_size, max_size, mean_categories, heterogeneous,
      hours, produced, stock) = collective_metrics(week, status, n_members, category_mask, born,
                                                   died, origin, activity, knowledge,
@@ -321,8 +324,9 @@ def weekly_row(state, params: dict, w: int, joins: int, exits: int,
     the actors holding a membership, increasing (found by scanning if None)."""
     coll = state["slot.coll"]
     row = np.empty(len(WEEKLY_METRICS))
+    rows = member_rows(coll) if rows is None else rows
     SERIAL.observe(
-        w, member_rows(coll) if rows is None else rows, coll, state["slot.engagement"],
+        w, rows, rows, coll, state["slot.engagement"],
         state["slot.contribution"], state["slot.total_contribution"], state["actor.category"],
         state["actor.need"], state["actor.anxiety"], state["actor.efficacy"],
         state["collective.status"], state["collective.problem"],

@@ -134,7 +134,7 @@ class ReveModel(mesa.Model):
         self.work = week.Work(
             ended=np.zeros((n, m), dtype=np.int8), choice=np.full(n, -1, dtype=np.int64),
             founder=np.zeros(n, dtype=np.bool_), member_rows=np.zeros(n, dtype=np.int64),
-            lifecycle_rows=np.zeros(n, dtype=np.int64),
+            lifecycle_rows=np.zeros(n, dtype=np.int64), multi_rows=np.zeros(n, dtype=np.int64),
             tenure_left=np.zeros(HORIZON + 1, dtype=np.int64),
             tenure_censored=np.zeros(HORIZON + 1, dtype=np.int64),
             weekly=np.full((HORIZON, len(WEEKLY_METRICS)), np.nan), counts=counts)

@@ -61,12 +61,12 @@ Network = namedtuple("Network", [
     "interest", "tie_ptr", "tie_rows", "estab_ptr", "estab_rows", "tc_ptr", "tc_rows", "t_ptr",
     "t_rows"])
 Work = namedtuple("Work", [
-    "ended", "choice", "founder", "member_rows", "lifecycle_rows", "tenure_left",
+    "ended", "choice", "founder", "member_rows", "lifecycle_rows", "multi_rows", "tenure_left",
     "tenure_censored", "weekly", "counts"])
 
 # Entries of Work.counts (OBSERVED: the optional observations made, metrics.OBSERVE_BIT).
-N_USED, N_MEMBER_ROWS, N_LIFECYCLE_ROWS, JOINS, EXITS, OBSERVED = range(6)
-N_COUNTS = 6
+N_USED, N_MEMBER_ROWS, N_LIFECYCLE_ROWS, JOINS, EXITS, OBSERVED, N_MULTI_ROWS = range(7)
+N_COUNTS = 7
 FOUNDING = 5
 """Phase number of founding, where ``run_weeks`` resumes a week once the table has grown."""
 SUPPORT_STAFF, N_CATEGORIES = CATEGORIES.index("support_staff"), len(CATEGORIES)
@@ -216,8 +216,9 @@ def lifecycle_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     rows = member_rows(S.coll)
     W.lifecycle_rows[:rows.shape[0]] = rows
     W.counts[N_LIFECYCLE_ROWS] = rows.shape[0]
-    tally_members(knobs, rows, S.coll, A.category, S.engagement, C.status, C.n_members,
-                  C.category_mask, successor, np.empty(n_used), n_used)
+    W.counts[N_MULTI_ROWS] = tally_members(
+        knobs, rows, S.coll, A.category, S.engagement, C.status, C.n_members, C.category_mask,
+        successor, np.empty(n_used), W.multi_rows, n_used)
     dissolved = lifecycle(w, knobs, E.holiday[w], R.animator_takeover, R.funding_renewal,
                           S.coll, C.key, C.status, C.animator, C.funding, C.funding_end,
                           C.activity, C.n_members, C.mean_engagement, C.born, C.died,
@@ -232,8 +233,8 @@ def lifecycle_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
 @njit(cache=True, inline="always")
 def spillover_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     S, C, W = Slots(*slots), Collectives(*colls), Work(*work)
-    spillover(knobs, W.lifecycle_rows[:W.counts[N_LIFECYCLE_ROWS]], S.coll, C.status,
-              C.knowledge, C.n_members, W.counts[N_USED])
+    spillover(knobs, W.multi_rows[:W.counts[N_MULTI_ROWS]], S.coll, C.status, C.knowledge,
+              C.n_members, W.counts[N_USED])
 
 
 @njit(cache=True, inline="always")
@@ -242,11 +243,12 @@ def metrics_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     kn = Knobs(*knobs)
     A, S, C, W = Actors(*actors), Slots(*slots), Collectives(*colls), Work(*work)
     u = W.counts[N_USED]
-    observe(w, W.lifecycle_rows[:W.counts[N_LIFECYCLE_ROWS]],  # a superset after dissolutions
-            S.coll, S.engagement, S.contribution, S.total_contribution, A.category, A.need,
-            A.anxiety, A.efficacy, C.status[:u], C.problem[:u], C.category_mask[:u],
-            C.n_members[:u], C.born[:u], C.died[:u], C.origin[:u], C.activity[:u],
-            C.knowledge[:u], C.knowledge_added[:u], int(kn.eco_min_collectives),
+    observe(w, W.lifecycle_rows[:W.counts[N_LIFECYCLE_ROWS]],  # supersets after dissolutions
+            W.multi_rows[:W.counts[N_MULTI_ROWS]], S.coll, S.engagement, S.contribution,
+            S.total_contribution, A.category, A.need, A.anxiety, A.efficacy, C.status[:u],
+            C.problem[:u], C.category_mask[:u], C.n_members[:u], C.born[:u], C.died[:u],
+            C.origin[:u], C.activity[:u], C.knowledge[:u], C.knowledge_added[:u],
+            int(kn.eco_min_collectives),
             int(kn.eco_min_categories), W.counts[JOINS], W.counts[EXITS], W.counts[OBSERVED],
             W.weekly[w])
 
