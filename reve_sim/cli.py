@@ -144,8 +144,7 @@ def unknown_key_message(key: str) -> str:
 
 def unknown_option_message(group: str, value: str) -> str:
     options = group_options(group)
-    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-    hint = f" Did you mean '{close[0]}'?" if close else ""
+    hint = did_you_mean(value, options)
     plural = {"scenario": "scenarios", "size": "sizes", "experiment": "experiments"}
     return (f"Unknown {group} {value!r}.{hint} Valid {plural.get(group, group + ' options')}: "
             f"{', '.join(options)}.")
@@ -295,9 +294,7 @@ def run_settings(conf: dict) -> dict:
     for key in own:
         if key not in allowed:
             where = "size" if key == SIZE_KEY else "levers" if key in lever_names() else None
-            close = difflib.get_close_matches(key, sorted(allowed), n=1)
-            hint = (f" Set it with {where}." if where else
-                    f" Did you mean '{close[0]}'?" if close else "")
+            hint = f" Set it with {where}." if where else did_you_mean(key, sorted(allowed))
             raise ParameterError(f"Scenario {spec.get('name')!r}: {key!r} is not a parameter "
                                  f"a scenario can set under 'parameters'.{hint}")
     levers, names = _config_names()
@@ -382,9 +379,8 @@ def execute(conf: dict, settings: dict, target: Path, *, figures: bool, lang: st
 
     weeks = settings["weeks"]
     if progress:
-        print("Loading the model's kernels (compiled if not yet in the cache, about a minute "
-              "and a half)...",
-              file=sys.stderr, flush=True)
+        print("Loading the model's kernels (compiled first if their sources changed since "
+              "`make install`: about a minute and a half)...", file=sys.stderr, flush=True)
     warm_up()  # so that the progress bar's time estimate measures the weeks, not compilation
     with tqdm(total=weeks, unit="week", disable=not progress, desc=settings["scenario"],
               file=sys.stderr) as bar:

@@ -8,11 +8,9 @@ scenario menu of the workshop app.
 
 from __future__ import annotations
 
-import difflib
-
 from . import named_configs
 from .configgen import CONFIG_DIR
-from .parameters import PARAMETERS, ParameterError, validate
+from .parameters import PARAMETERS, ParameterError, did_you_mean, validate
 
 SCENARIO_DIR = CONFIG_DIR / "scenario"
 FIELDS = {"name", "title_en", "title_fr", "question", "weeks", "levers", "parameters",
@@ -39,11 +37,9 @@ def resolve(spec: dict) -> dict:
     levers = [n for n, p in PARAMETERS.items() if p.group == "lever"]
     for key in spec["levers"] or {}:
         if key not in levers:
-            close = difflib.get_close_matches(key, levers, n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
             raise ParameterError(f"Scenario {spec.get('name', '?')!r}: {key!r} is not a lever."
-                                 f"{hint} Levers: {', '.join(levers)}; put other parameters "
-                                 "under 'parameters'.")
+                                 f"{did_you_mean(key, levers)} Levers: {', '.join(levers)}; "
+                                 "put other parameters under 'parameters'.")
     base_name = spec.pop("extends", None)
     if base_name:
         base = load(base_name)

@@ -15,7 +15,6 @@ refuses, listing the rows).
 from __future__ import annotations
 
 import copy
-import difflib
 import hashlib
 import json
 import subprocess
@@ -27,7 +26,7 @@ import numpy as np
 from .. import named_configs
 from ..configgen import CONFIG_DIR
 from ..metrics import observations_for
-from ..parameters import PARAMETERS, ParameterError
+from ..parameters import PARAMETERS, ParameterError, did_you_mean
 from .problem import DISTS, Problem
 from .replicates import common_seeds, seed_from_unit
 from .salib import Design, is_power_of_two, sample
@@ -55,10 +54,8 @@ def load(name: str, overrides: dict | None = None) -> dict:
     for key, value in (overrides or {}).items():
         top = key.split(".")[0]
         if top not in KEYS:
-            close = difflib.get_close_matches(top, sorted(KEYS), n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else ""
-            raise ParameterError(f"Unknown study key {key!r}.{hint} Keys: "
-                                 f"{', '.join(sorted(KEYS))}.")
+            raise ParameterError(f"Unknown study key {key!r}.{did_you_mean(top, sorted(KEYS))} "
+                                 f"Keys: {', '.join(sorted(KEYS))}.")
         node = study
         parts = key.split(".")
         for part in parts[:-1]:
@@ -104,9 +101,7 @@ def check(study: dict) -> dict:
 
     for o in study["outcomes"]:
         if o not in OUTCOME_LABELS:
-            close = difflib.get_close_matches(o, list(OUTCOME_LABELS), n=1)
-            raise ParameterError(f"Unknown outcome {o!r}." + (f" Did you mean '{close[0]}'?"
-                                                              if close else ""))
+            raise ParameterError(f"Unknown outcome {o!r}.{did_you_mean(o, OUTCOME_LABELS)}")
     study.setdefault("primary", study["outcomes"][0])
     problem(study)  # validates the factors
     return study
@@ -127,9 +122,7 @@ def problem(study: dict) -> Problem:
     for name, opts in spec.items():
         opts = opts or {}
         if name not in PARAMETERS:
-            close = difflib.get_close_matches(name, list(PARAMETERS), n=1)
-            raise ParameterError(f"Unknown parameter {name!r}." +
-                                 (f" Did you mean '{close[0]}'?" if close else ""))
+            raise ParameterError(f"Unknown parameter {name!r}.{did_you_mean(name, PARAMETERS)}")
         p = PARAMETERS[name]
         if p.choices or name == "n_actors":
             raise ParameterError(f"{name} cannot be a factor (a choice or the size).")
