@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from reve_testing import LOCKDOWN, PROGRAMME
 
-from reve_sim import ReveModel, index
+from reve_sim import ReveModel, index, kernels
 from reve_sim.calendar import week_start
 from reve_sim.metrics import METRIC_INDEX
 from reve_sim.parameters import CATEGORIES, PARAMETERS, PROGRAMME_FIELDS, SHOCK_FIELDS
@@ -281,3 +281,22 @@ def test_member_rows_lists_exactly_the_actors_holding_a_membership(plan):
     coll[-1, 3] = 0
     member_rows = index.member_rows if plan == "threads" else index.SERIAL.member_rows
     np.testing.assert_array_equal(member_rows(coll), np.flatnonzero((coll >= 0).any(axis=1)))
+
+
+def test_tally_members_lists_exactly_the_actors_holding_two_memberships_or_more():
+    """The spanners' candidates for spillover and ecosystems (written without a branch: a row
+    holding fewer is overwritten by the next one), here with the last row holding one."""
+    rng = np.random.default_rng(11)
+    n, n_coll = 300, 40
+    coll = np.where(rng.random((n, 4)) < 0.35, rng.integers(0, n_coll, (n, 4)), -1)
+    coll = coll.astype(np.int32)
+    coll[-1] = [-1, 5, -1, -1]
+    rows = np.flatnonzero((coll >= 0).any(axis=1))
+    status = np.zeros(n_coll, dtype=np.int8)
+    multi = np.full(n, -1, dtype=np.int64)
+    k = kernels.tally_members(
+        ReveModel(seed=0, n_actors=50).knobs, rows, coll, np.zeros(n, dtype=np.int8),
+        rng.random((n, 4)), status, np.zeros(n_coll, dtype=np.int32),
+        np.zeros(n_coll, dtype=np.int32), np.empty(n_coll, dtype=np.int64), np.empty(n_coll),
+        multi, n_coll)
+    np.testing.assert_array_equal(multi[:k], np.flatnonzero((coll >= 0).sum(axis=1) >= 2))
