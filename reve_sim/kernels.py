@@ -537,12 +537,13 @@ def found_collectives(week, knobs, in_person, st_found_coll, founder, key, categ
 # --- 7. lifecycle -----------------------------------------------------------------------
 
 @njit(cache=True)
-def tally_members(knobs, rows, coll, category, engagement, status, n_members, category_mask,
-                  successor, successor_engagement, multi_rows, n_used):
+def tally_members(knobs, coll, category, engagement, status, n_members, category_mask,
+                  successor, successor_engagement, member_rows, multi_rows, n_used):
     """Head count, category mix and would-be animator (the first most engaged member, if
-    engaged enough) of each collective, in (actor row, slot) order. Also lists in
-    ``multi_rows`` the actors holding two memberships or more (the only possible boundary
-    spanners, fewer than half the members) and returns how many."""
+    engaged enough) of each collective, in (actor row, slot) order. In the same pass over
+    the actors, lists in ``member_rows`` those holding a membership (what the next week's
+    membership kernels visit) and in ``multi_rows`` those holding two or more (the only
+    possible boundary spanners, fewer than half the members); returns how many of each."""
     kn = Knobs(*knobs)
     for c in range(n_used):
         successor[c] = -1
@@ -552,8 +553,8 @@ def tally_members(knobs, rows, coll, category, engagement, status, n_members, ca
         category_mask[c] = 0
         successor_engagement[c] = kn.takeover_engagement
     m = coll.shape[1]
-    n_multi = 0
-    for i in rows:
+    n_rows = n_multi = 0
+    for i in range(coll.shape[0]):
         held = 0
         for s in range(m):
             c = coll[i, s]
@@ -566,9 +567,11 @@ def tally_members(knobs, rows, coll, category, engagement, status, n_members, ca
             if e >= successor_engagement[c] and (successor[c] < 0 or e > successor_engagement[c]):
                 successor[c] = i
                 successor_engagement[c] = e
-        multi_rows[n_multi] = i  # kept only if the actor holds two or more (no branch)
+        member_rows[n_rows] = i  # kept only if the actor holds one or more (no branch)
+        n_rows += held >= 1
+        multi_rows[n_multi] = i  # the same with two or more
         n_multi += held >= 2
-    return n_multi
+    return n_rows, n_multi
 
 
 @njit(parallel=True, cache=True)

@@ -28,7 +28,7 @@ import numpy as np
 from numba import njit
 
 from . import index, kernels, metrics
-from .index import marked_slots, member_rows, slots_in, sorted_union
+from .index import marked_slots, slots_in, sorted_union
 from .kernels import (
     animator_departures,
     apply_joins,
@@ -213,12 +213,11 @@ def lifecycle_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     E, W = Conditions(*cond), Work(*work)
     n_used = W.counts[N_USED]
     successor = np.empty(n_used, dtype=np.int64)
-    rows = member_rows(S.coll)
-    W.lifecycle_rows[:rows.shape[0]] = rows
-    W.counts[N_LIFECYCLE_ROWS] = rows.shape[0]
-    W.counts[N_MULTI_ROWS] = tally_members(
-        knobs, rows, S.coll, A.category, S.engagement, C.status, C.n_members, C.category_mask,
-        successor, np.empty(n_used), W.multi_rows, n_used)
+    n_rows, W.counts[N_MULTI_ROWS] = tally_members(
+        knobs, S.coll, A.category, S.engagement, C.status, C.n_members, C.category_mask,
+        successor, np.empty(n_used), W.lifecycle_rows, W.multi_rows, n_used)
+    W.counts[N_LIFECYCLE_ROWS] = n_rows
+    rows = W.lifecycle_rows[:n_rows]
     dissolved = lifecycle(w, knobs, E.holiday[w], R.animator_takeover, R.funding_renewal,
                           S.coll, C.key, C.status, C.animator, C.funding, C.funding_end,
                           C.activity, C.n_members, C.mean_engagement, C.born, C.died,

@@ -283,20 +283,23 @@ def test_member_rows_lists_exactly_the_actors_holding_a_membership(plan):
     np.testing.assert_array_equal(member_rows(coll), np.flatnonzero((coll >= 0).any(axis=1)))
 
 
-def test_tally_members_lists_exactly_the_actors_holding_two_memberships_or_more():
-    """The spanners' candidates for spillover and ecosystems (written without a branch: a row
-    holding fewer is overwritten by the next one), here with the last row holding one."""
+def test_tally_members_lists_exactly_the_actors_holding_one_and_two_memberships_or_more():
+    """The rows the membership kernels visit, and the spanners' candidates for spillover and
+    ecosystems (written without a branch: a row holding fewer is overwritten by the next one),
+    here with the last row holding one."""
     rng = np.random.default_rng(11)
     n, n_coll = 300, 40
     coll = np.where(rng.random((n, 4)) < 0.35, rng.integers(0, n_coll, (n, 4)), -1)
     coll = coll.astype(np.int32)
     coll[-1] = [-1, 5, -1, -1]
-    rows = np.flatnonzero((coll >= 0).any(axis=1))
+    coll[:7] = -1
     status = np.zeros(n_coll, dtype=np.int8)
-    multi = np.full(n, -1, dtype=np.int64)
-    k = kernels.tally_members(
-        ReveModel(seed=0, n_actors=50).knobs, rows, coll, np.zeros(n, dtype=np.int8),
+    rows, multi = np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
+    k, k_multi = kernels.tally_members(
+        ReveModel(seed=0, n_actors=50).knobs, coll, np.zeros(n, dtype=np.int8),
         rng.random((n, 4)), status, np.zeros(n_coll, dtype=np.int32),
         np.zeros(n_coll, dtype=np.int32), np.empty(n_coll, dtype=np.int64), np.empty(n_coll),
-        multi, n_coll)
-    np.testing.assert_array_equal(multi[:k], np.flatnonzero((coll >= 0).sum(axis=1) >= 2))
+        rows, multi, n_coll)
+    held = (coll >= 0).sum(axis=1)
+    np.testing.assert_array_equal(rows[:k], np.flatnonzero(held >= 1))
+    np.testing.assert_array_equal(multi[:k_multi], np.flatnonzero(held >= 2))
