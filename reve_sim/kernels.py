@@ -538,10 +538,10 @@ def found_collectives(week, knobs, in_person, st_found_coll, founder, key, categ
 
 @njit(cache=True)
 def tally_members(knobs, coll, category, engagement, status, n_members, category_mask,
-                  successor, successor_engagement, member_rows, multi_rows, n_used):
+                  successor, successor_engagement, holder_rows, multi_rows, n_used):
     """Head count, category mix and would-be animator (the first most engaged member, if
     engaged enough) of each collective, in (actor row, slot) order. In the same pass over
-    the actors, lists in ``member_rows`` those holding a membership (what the next week's
+    the actors, lists in ``holder_rows`` those holding a membership (what the next week's
     membership kernels visit) and in ``multi_rows`` those holding two or more (the only
     possible boundary spanners, fewer than half the members); returns how many of each."""
     kn = Knobs(*knobs)
@@ -567,7 +567,7 @@ def tally_members(knobs, coll, category, engagement, status, n_members, category
             if e >= successor_engagement[c] and (successor[c] < 0 or e > successor_engagement[c]):
                 successor[c] = i
                 successor_engagement[c] = e
-        member_rows[n_rows] = i  # kept only if the actor holds one or more (no branch)
+        holder_rows[n_rows] = i  # kept only if the actor holds one or more (no branch)
         n_rows += held >= 1
         multi_rows[n_multi] = i  # the same with two or more
         n_multi += held >= 2

@@ -573,8 +573,9 @@ def _sweep_lines(sw: dict) -> list[str]:
                   f"{study['model_in_sweep_mean_s']:.3f} s of model time per run on average; "
                   f"projected to the whole study: **{sw['projection_study_s'] / 60:.0f} min** "
                   "with a warm Numba cache, without the analysis (about 20 s). 128 runs of a "
-                  "shared machine are a small sample: this projection has come out 14% above "
-                  "and 4% below the whole study measured the same day. The measured wall time "
+                  "shared machine are a small sample: in November 2026 this projection came out "
+                  "4% below, then 14% above, the whole study measured the same day. The "
+                  "measured wall time "
                   "of the shipped study is in `experiments/sobol_lockdown/README.md`."]
     return [*lines, ""]
 
