@@ -54,12 +54,14 @@ def undirected_csr(src, dst, n):
             fill[b] += 1
     ptr = np.zeros(n + 1, dtype=np.int64)
     k = 0
+    previous = -1
     for i in range(n):
-        row = np.sort(cols[deg[i]:deg[i + 1]])
-        for j in range(row.shape[0]):
-            if j == 0 or row[j] != row[j - 1]:
-                cols[k] = row[j]
+        cols[deg[i]:deg[i + 1]].sort()  # in place: no array allocated per actor
+        for j in range(deg[i], deg[i + 1]):
+            if j == deg[i] or cols[j] != previous:
+                cols[k] = cols[j]  # k <= j: only entries already read are overwritten
                 k += 1
+            previous = cols[j]
         ptr[i + 1] = k
     return ptr, cols[:k].copy()
 
