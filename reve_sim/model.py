@@ -17,7 +17,7 @@ import pandas as pd
 from . import index, kernels, week
 from .calendar import build_environment, week_start
 from .index import group_index
-from .keyed_random import decision_streams, derived_keys, stream_bundle, uniforms
+from .keyed_random import decision_streams, stream_bundle
 from .metrics import OBSERVATIONS, OBSERVE_BIT, WEEKLY_METRICS, summarise
 from .parameters import CATEGORIES, PARAMETERS, Knobs, ParameterError, did_you_mean, validate
 from .population import TEACHER, build_population, draw_attributes
@@ -244,13 +244,14 @@ class ReveModel(mesa.Model):
 
     def _advance_clock(self, steps: int) -> None:
         """Mesa's clock, step count and weekly collection after ``steps`` weeks run outside
-        its event loop: as if ``step()`` had run ``steps`` times."""
+        its event loop: as if ``step()`` had run ``steps`` times, except that observers of
+        Mesa's ``time`` see it move once (an observable costs microseconds a change)."""
         schedule = self._default_schedule
         schedule.stop()
-        for _ in range(steps):
-            self.steps += 1
-            self.time += 1.0
-            self.datacollector.collect(self)
+        start = self.time
+        self.steps += steps
+        self.time = start + steps
+        self.datacollector.collected([start + k for k in range(1, steps + 1)])
         schedule.schedule = mesa.time.Schedule(interval=1.0, start=self.time + 1.0)
         schedule.start()
 
@@ -291,50 +292,21 @@ class ReveModel(mesa.Model):
 
     def _mobility(self, w: int) -> None:
         """Rentrée: teachers change school (losing local memberships) or leave teaching
-        (losing every membership; a newcomer takes the row)."""
-        a, c, st = self.actors, self.collectives, self.streams
-        teachers = np.flatnonzero(a.category == TEACHER)
-        keys = a.key[teachers]
-        mult = self.kn.mobility_multiplier
-        leaves = uniforms(st["mobility.exit@1"], w, keys, 0) < min(1.0, self.kn.teacher_exit_rate
-                                                                   * mult)
-        moves = ~leaves & (uniforms(st["mobility.move@1"], w, keys, 0)
-                           < min(1.0, self.kn.school_move_rate * mult))
-        movers, leavers = teachers[moves], teachers[leaves]
-        old = a.establishment.copy()
-        # movers: another establishment of the same territory
-        first, count = self.estab_first, self.estab_count
-        u = uniforms(st["mobility.destination@1"], w, a.key[movers], 0)
-        t = a.territory[movers]
-        cnt = count[t]
-        shift = 1 + (u * np.maximum(cnt - 1, 1)).astype(np.int64)
-        a.establishment[movers] = np.where(
-            cnt > 1, first[t] + (old[movers] - first[t] + shift) % np.maximum(cnt, 1),
-            old[movers])
-        local = np.zeros(self.slots.coll.shape, dtype=bool)
-        sub = self.slots.coll[movers]
-        cest = np.where(sub >= 0, c.establishment[np.maximum(sub, 0)], -1)
-        changed = (a.establishment[movers] != old[movers])[:, None]
-        local[movers] = (sub >= 0) & (cest >= 0) & (cest == old[movers][:, None]) & changed
-        local[leavers] = self.slots.coll[leavers] >= 0
-        self._end_by_mobility(*np.nonzero(local))
-        self._drop_absent_animators()
-        # leavers: a newcomer teacher takes the row (new key, new attributes, a school)
-        a.key[leavers] = derived_keys(st["actor.newcomer@1"], w, a.key[leavers], 0)
+        (losing every membership; a newcomer takes the row: new key, new attributes, a
+        school of the territory)."""
+        a, c, st, kn = self.actors, self.collectives, self.streams, self.kn
+        rows, cols, leavers, teachers, moved = kernels.rentree_mobility(
+            w, min(1.0, kn.teacher_exit_rate * kn.mobility_multiplier),
+            min(1.0, kn.school_move_rate * kn.mobility_multiplier), st["mobility.exit@1"],
+            st["mobility.move@1"], st["mobility.destination@1"], st["actor.newcomer@1"],
+            TEACHER, a.key, a.category, a.territory, a.establishment, self.estab_first,
+            self.estab_count, self.slots.coll, c.establishment)
+        self._end_by_mobility(rows, cols)
+        kernels.drop_absent_animators(self.slots.coll, c.animator, self.n_used)
         draw_attributes(a, self.interest, leavers, self.params, self.streams)
-        u = uniforms(st["mobility.destination@1"], w, a.key[leavers], 1)
-        t = a.territory[leavers]
-        a.establishment[leavers] = first[t] + (u * np.maximum(count[t], 1)).astype(np.int64)
-        self.mobility_log.append({"week": w, "teachers": int(teachers.size),
-                                  "moved": int(changed.sum()), "left": int(leavers.size)})
+        self.mobility_log.append({"week": w, "teachers": teachers, "moved": moved,
+                                  "left": int(leavers.size)})
         self._index_establishments()
-
-    def _drop_absent_animators(self) -> None:
-        """An animator who no longer belongs to the collective stops animating it."""
-        c = self.collectives
-        rows = np.flatnonzero(c.animator[: self.n_used] >= 0)
-        held = (self.slots.coll[c.animator[rows]] == rows[:, None]).any(axis=1)
-        c.animator[rows[~held]] = -1
 
     # --- outputs --------------------------------------------------------------------------
 
@@ -397,6 +369,10 @@ class WeeklyCollector(mesa.DataCollector):
 
     def collect(self, model) -> None:
         self._collection_steps.append(model.time)
+
+    def collected(self, times: list[float]) -> None:
+        """Note weeks collected at once (``ReveModel.run``)."""
+        self._collection_steps.extend(times)
 
     @property
     def model_vars(self) -> dict[str, list[float]]:

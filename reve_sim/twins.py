@@ -17,20 +17,23 @@ from numba.core.registry import CPUDispatcher
 
 
 def serial_twins(namespace: dict, also: tuple[str, ...] = (),
-                 use: tuple[SimpleNamespace, ...] = ()) -> SimpleNamespace:
+                 use: tuple[SimpleNamespace, ...] = (),
+                 constants: dict | None = None) -> SimpleNamespace:
     """A module's compiled functions, without threads: serial twins of its parallel kernels
     (and of the functions named in ``also``, which call parallel ones), compiled on first
     use and cached like the originals; its other compiled functions as they are.
 
     A twin sees the module's names with the twins in place of the parallel kernels, so a
     twin calling a kernel calls its twin. Kernels imported from other modules are given
-    their twins there through ``use`` (other modules' SERIAL), not compiled again."""
+    their twins there through ``use`` (other modules' SERIAL), not compiled again.
+    ``constants``: module constants the twins see with other values (a kernel may then take
+    a serial path of its own, e.g. one pass where threads need two)."""
     imported = {name: obj for twins in use for name, obj in vars(twins).items()}
     compiled = {name: obj for name, obj in namespace.items() if isinstance(obj, CPUDispatcher)}
     names = [name for name, obj in compiled.items()
              if obj.targetoptions.get("parallel") and name not in imported]
     names += list(also)
-    scope = dict(namespace)
+    scope = {**namespace, **(constants or {})}
     scope.update({name: obj for name, obj in imported.items() if name in namespace})
     twins = {name: imported.get(name, obj) for name, obj in compiled.items()}
     for name in names:

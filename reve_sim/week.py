@@ -36,13 +36,12 @@ from .kernels import (
     contingencies,
     end_memberships,
     found_collectives,
-    give_time,
+    give_time_and_tally,
     join_channels,
     lifecycle,
     member_benefits,
     programme_collectives,
     spillover,
-    tally_collectives,
     tally_members,
     wellbeing,
 )
@@ -104,13 +103,12 @@ def interaction_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     visit = sorted_union(rows, W.member_rows[:W.counts[N_MEMBER_ROWS]])
     W.member_rows[:rows.shape[0]] = rows
     W.counts[N_MEMBER_ROWS] = rows.shape[0]
-    give_time(w, knobs, holiday, R.membership_contribute, visit, A.key, C.key, A.voice,
-              A.available, A.committed, S.coll, S.engagement, S.hours, S.contribution,
-              S.total_contribution, C.animator, C.supported)
-    tally_collectives(knobs, rows, S.coll, A.category, S.engagement, S.contribution, C.status,
-                      C.activity, C.n_members, C.n_contributors, C.category_mask,
-                      C.mean_engagement, C.knowledge, C.knowledge_added, C.value,
-                      W.counts[N_USED])
+    give_time_and_tally(w, knobs, holiday, R.membership_contribute, visit, A.key, C.key, A.voice,
+                        A.category, A.available, A.committed, S.coll, S.engagement, S.hours,
+                        S.contribution, S.total_contribution, C.status, C.animator,
+                        C.supported, C.activity, C.n_members, C.n_contributors,
+                        C.category_mask, C.mean_engagement, C.knowledge, C.knowledge_added,
+                        C.value, W.counts[N_USED])
     member_benefits(w, knobs, holiday, R.membership_welcome, R.membership_leave, visit, A.key,
                     C.key, N.interest, A.need, A.propensity, A.available, A.committed, S.coll,
                     S.engagement, S.satisfaction, S.since, S.contribution, S.welcomed,
