@@ -64,6 +64,16 @@ def parse(argv: list[str]) -> tuple[str, dict, list[str], str]:
     return name, overrides, passthrough, stage
 
 
+def load_libraries(study: dict) -> None:
+    """Import what the analysis uses (about 8 s: SALib, matplotlib, the EMA Workbench)."""
+    import pyarrow.parquet  # noqa: F401
+    from SALib.analyze import morris, sobol  # noqa: F401
+
+    figures.pyplot()
+    if study.get("discovery"):
+        discovery.prim_module()
+
+
 def provenance_facts(study: dict, design: Design, seeds: list[int], command: str) -> dict:
     from .. import __version__
     from ..provenance import git_commit
@@ -201,7 +211,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     start = time.perf_counter()
     if stage == "all":
-        code = S.evaluate(study, out, passthrough)
+        code = S.evaluate(study, out, passthrough, meanwhile=lambda: load_libraries(study))
         wall = time.perf_counter() - start
         timing = out / "timings.json"
         times = json.loads(timing.read_text()) if timing.is_file() else []

@@ -30,13 +30,18 @@ def condition(values, rule: str) -> np.ndarray:
     raise ValueError(f"condition {rule!r}: use one of {', '.join(OPS)} and a number")
 
 
-def find(x, y, *, min_coverage: float = 0.6, peel_alpha: float = 0.05,
-         mass_min: float = 0.05) -> dict:
-    """PRIM box for boolean ``y`` over factors ``x`` (DataFrame)."""
+def prim_module():
+    """The EMA Workbench's PRIM (importing the workbench takes seconds)."""
     with warnings.catch_warnings():  # its parallel evaluators are not used here
         warnings.filterwarnings("ignore", message="ipyparallel not installed")
         from ema_workbench.analysis import prim
+    return prim
 
+
+def find(x, y, *, min_coverage: float = 0.6, peel_alpha: float = 0.05,
+         mass_min: float = 0.05) -> dict:
+    """PRIM box for boolean ``y`` over factors ``x`` (DataFrame)."""
+    prim = prim_module()
     x = x.astype({c: float for c in x.columns})  # pandas-3 integer-column workaround
     y = np.asarray(y, bool)
     if y.all() or not y.any():

@@ -87,12 +87,18 @@ def save(fig, path: Path, facts: dict, data: dict) -> list[Path]:
     return written + [sidecar]
 
 
-def _new(width: float, height: float, **kwargs):
+def pyplot():
+    """matplotlib's pyplot on the Agg backend (files only, no display needed)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def _new(width: float, height: float, **kwargs):
+    plt = pyplot()
     plt.rcParams.update({"font.size": 8, "axes.spines.top": False,
                          "axes.spines.right": False, "svg.fonttype": "none"})
     return plt.subplots(figsize=(width, height), **kwargs)

@@ -222,13 +222,17 @@ def sweep_command(study: dict, out: Path, extra: list[str]) -> list[str]:
     return cmd + list(extra)
 
 
-def evaluate(study: dict, out: Path, extra: list[str] | None = None) -> int:
+def evaluate(study: dict, out: Path, extra: list[str] | None = None, meanwhile=None) -> int:
     """Run (or resume) the study's runs through ``reve-sim -m sweep.design=...``; returns the
-    sweep's exit status (1 when runs failed: the analysis then lists the missing rows)."""
+    sweep's exit status (1 when runs failed: the analysis then lists the missing rows).
+    ``meanwhile()`` is called once the sweep has started: it plans its runs on one core
+    first, leaving the other free."""
     cmd = sweep_command(study, out, extra or [])
     print("Evaluating through the sweeps:", " ".join(cmd[2:]), flush=True)
     child = subprocess.Popen(cmd)
     try:
+        if meanwhile is not None:
+            meanwhile()
         return child.wait()
     finally:  # interrupted: stop the sweep too (it resumes on the next run)
         if child.poll() is None:
