@@ -336,21 +336,21 @@ class Stored:
 
     def __init__(self, sweep_dir: Path):
         self.dir = Path(sweep_dir)
-        self._ids: dict[str, dict[str, str]] = {}  # batch file name -> {run: run_id}
+        self._read: set[str] = set()  # batch files read (a batch file never changes)
+        self._ids: dict[str, str] = {}  # run -> run_id, over the batch files read
 
     def batched(self) -> dict[str, str]:
-        """run -> run_id of every run in a finished batch."""
+        """run -> run_id of every run in a finished batch (only new batch files are read:
+        the progress bar asks twice a second)."""
         import pyarrow.parquet as pq
 
         for path in batch_files(self.dir):
-            if path.name not in self._ids:
+            if path.name not in self._read:
                 t = pq.read_table(path, columns=["run", "run_id"])
-                self._ids[path.name] = dict(zip(t["run"].to_pylist(), t["run_id"].to_pylist(),
-                                                strict=True))
-        out: dict[str, str] = {}
-        for ids in self._ids.values():
-            out.update(ids)
-        return out
+                self._ids.update(zip(t["run"].to_pylist(), t["run_id"].to_pylist(),
+                                     strict=True))
+                self._read.add(path.name)
+        return self._ids
 
     def finished(self, names, folders: bool = True) -> dict[str, str | None]:
         """run -> stored run_id of the runs among ``names`` that are complete (in a batch, or
