@@ -151,7 +151,11 @@ def stream_bundle(streams: dict[str, np.uint64]) -> tuple[np.uint64, ...]:
     return tuple(streams[d] for d in DECISIONS)
 
 
+DECISION_HASHES = {d: fnv1a64(d) for d in DECISIONS}
+"""FNV-1a of each decision id (hashed once: a model is built for every run of a sweep)."""
+
+
 def decision_streams(seed: int) -> dict[str, np.uint64]:
     """The per-run stream key of every decision, derived from the seed by hashing."""
     base = mix64_py((int(seed) & MASK64) ^ int(SALT_SEED))
-    return {d: np.uint64(mix64_py(base ^ fnv1a64(d))) for d in DECISIONS}
+    return {d: np.uint64(mix64_py(base ^ h)) for d, h in DECISION_HASHES.items()}
