@@ -69,15 +69,6 @@ def derived_key(stream, week, parent, k):
                                                                               ^ SALT_SUB))
 
 
-@njit(cache=True)
-def derived_keys(stream, week, parents, k):
-    """Vectorised ``derived_key`` over parent keys."""
-    out = np.empty(parents.shape[0], dtype=np.uint64)
-    for i in range(parents.shape[0]):
-        out[i] = derived_key(stream, week, parents[i], k)
-    return out
-
-
 def fnv1a64(text: str) -> int:
     """Stable 64-bit FNV-1a hash of a string."""
     h = 0xCBF29CE484222325
