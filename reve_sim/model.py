@@ -94,7 +94,7 @@ class ReveModel(mesa.Model):
         ("metrics", "metrics_phase", "weekly observations"),
     )
     """The weekly plan: (name, compiled function in reve_sim.week, what it does), run in this
-    order. The rentrée mobility runs in Python before the compiled phases."""
+    order. The rentrée mobility runs before the compiled phases, called from Python."""
 
     def __init__(self, seed=None, n_actors=None, *, rng=None, observe=None, **parameters):
         seed, params, self.kn = model_inputs(seed, rng, n_actors, parameters)
@@ -171,7 +171,7 @@ class ReveModel(mesa.Model):
         self.datacollector.collect(self)
 
     def _advance(self, end: int) -> None:
-        """Run the weeks up to ``end`` (excluded): the rentrée mobility in Python, the weeks
+        """Run the weeks up to ``end`` (excluded): the rentrée mobility from Python, the weeks
         between two rentrées in one compiled call each (``phased``: phase by phase)."""
         while self.week < end:
             w = self.week

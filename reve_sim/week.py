@@ -74,7 +74,7 @@ SUPPORT_STAFF, N_CATEGORIES = CATEGORIES.index("support_staff"), len(CATEGORIES)
 @njit(cache=True, inline="always")
 def contingencies_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     """Personal contingencies and animator departures (rentrée mobility runs before, in
-    Python: ``ReveModel._mobility``)."""
+    its own kernels: ``ReveModel._mobility``)."""
     A, S, C, R = Actors(*actors), Slots(*slots), Collectives(*colls), Streams(*streams)
     E, W = Conditions(*cond), Work(*work)
     contingencies(w, knobs, E.time[w], E.peak[w], R.contingency_start,
