@@ -175,9 +175,8 @@ def give_time_and_tally(week, knobs, holiday, st_contribute, rows, key, ckey, vo
     for j in prange(rows.shape[0]):
         i = rows[j]
         asked = 0.0
-        for s in range(m):
-            if coll[i, s] >= 0:
-                asked += engagement[i, s] * kn.hours_per_membership
+        for s in range(m):  # an empty slot's engagement is 0.0: adding it changes no bit,
+            asked += engagement[i, s] * kn.hours_per_membership  # and a test would mispredict
         committed[i] = asked
         want = asked * slow  # holidays slow every membership down before the budget caps it
         scale = 1.0
@@ -219,30 +218,40 @@ def give_time_and_tally(week, knobs, holiday, st_contribute, rows, key, ckey, vo
 def member_benefits(week, knobs, holiday, st_welcome, st_leave, rows, key, ckey, interest, need,
                     propensity, available, committed, coll, engagement, satisfaction, since,
                     contribution, welcomed, problem, value, n_members, n_contributors, animator,
-                    supported, support, knowledge, ended):
+                    supported, support, knowledge, ended, n_used):
     """Each member's benefit, cost and satisfaction; engagement adjusts (not in holidays);
     then the member decides whether to leave (``ended`` = 1, closed in the leaving phase:
     one pass over the memberships instead of two). ``rows`` as for
-    ``give_time_and_tally``."""
+    ``give_time_and_tally``. The factors of the support benefit that depend on the
+    collective alone are computed once per collective, the bound of the leaving hazard once
+    per actor (the same arithmetic, hence the same bits)."""
     kn = Knobs(*knobs)
     m = coll.shape[1]
+    crowd = np.empty(n_used)
+    share = np.empty((n_used, 2))  # the other contributors' share, by whether one posted
+    for c in range(n_used):
+        crowd[c] = rules.crowding(kn, n_members[c])
+        share[c, 0] = rules.contributor_share(kn, n_contributors[c])
+        share[c, 1] = rules.contributor_share(kn, n_contributors[c] - 1)
     for j in prange(rows.shape[0]):
         i = rows[j]
         sup = 0.0
         kno = 0.0
         peak = rules.interest_peak(interest[i])
+        bound = rules.leave_bound(kn, committed[i], available[i])
         for s in range(m):
             c = coll[i, s]
             if c < 0:
                 continue
-            match = rules.relative_interest(interest[i], problem[c], peak)
+            match = rules.relative_interest(interest[i, problem[c]], peak)
             bk = value[c] * match  # = rules.knowledge_benefit for this collective
             own = 1 if contribution[i, s] > 0.0 else 0
-            bs = rules.support_benefit(kn, need[i], n_contributors[c] - own, n_members[c])
+            bs = rules.support_from(kn, need[i], share[c, own], crowd[c])
             net = bk + bs + kn.recognition * own
-            if animator[c] >= 0 and animator[c] != i and since[i, s] >= 0 and \
-                    welcomed[i, s] == 0 and week - since[i, s] == 1:
-                # the animator answers a newcomer's first week once (Joyce & Kraut's reply)
+            if week - since[i, s] == 1 and since[i, s] >= 0 and welcomed[i, s] == 0 and \
+                    animator[c] >= 0 and animator[c] != i:
+                # the animator answers a newcomer's first week once (Joyce & Kraut's reply);
+                # the rarest condition first
                 u = uniform(st_welcome, week, key[i], ckey[c], 0)
                 if u < rules.reply_probability(kn, supported[c]):
                     net += kn.welcome_bonus
@@ -257,8 +266,8 @@ def member_benefits(week, knobs, holiday, st_welcome, st_leave, rows, key, ckey,
                     engagement[i, s], rules.engagement_target(kn, propensity[i],
                                                               satisfaction[i, s]),
                     kn.engagement_rate)
-            if rules.leaves(kn, uniform(st_leave, week, key[i], ckey[c], 0), satisfaction[i, s],
-                            committed[i], available[i]):
+            if rules.leaves_under(kn, uniform(st_leave, week, key[i], ckey[c], 0), bound,
+                                  satisfaction[i, s], committed[i], available[i]):
                 ended[i, s] = 1
         support[i] = sup
         knowledge[i] = kno
@@ -275,32 +284,6 @@ def is_member(coll, a, c):
 
 
 @njit(cache=True)
-def has_tied_member(i, c, coll, tie_ptr, tie_rows, estab, estab_ptr, estab_rows):
-    for j in range(tie_ptr[i], tie_ptr[i + 1]):
-        if is_member(coll, tie_rows[j], c):
-            return True
-    e = estab[i]
-    if e >= 0:
-        for j in range(estab_ptr[e], estab_ptr[e + 1]):
-            a = estab_rows[j]
-            if a != i and is_member(coll, a, c):
-                return True
-    return False
-
-
-@njit(cache=True)
-def eligible(i, c, category, estab, ccat, cestab, status, coll):
-    """Can actor i join collective c at all (status, category, establishment, not a member)?"""
-    if status[c] != ACTIVE:
-        return False
-    if ccat[c] >= 0 and ccat[c] != category[i]:
-        return False
-    if cestab[c] >= 0 and cestab[c] != estab[i]:
-        return False
-    return not is_member(coll, i, c)
-
-
-@njit(cache=True)
 def pick_by_weight(cum, u):
     """Index j with cum[j-1] <= u * cum[-1] < cum[j] (binary search)."""
     target = u * cum[cum.shape[0] - 1]
@@ -312,55 +295,6 @@ def pick_by_weight(cum, u):
         else:
             lo = mid + 1
     return lo
-
-
-@njit(cache=True)
-def tie_candidate(week, i, key, coll, tie_ptr, tie_rows, estab, estab_ptr, estab_rows,
-                  in_person, st_tie, uniform_mixing):
-    """A collective of a random tie (colleague or graph tie), or -1. With uniform mixing
-    the contact is any other actor, drawn uniformly (full mixing)."""
-    if uniform_mixing:
-        n = coll.shape[0]
-        if n < 2:
-            return -1
-        a = int(uniform(st_tie, week, key[i], U0, 0) * (n - 1))
-        if a >= i:
-            a += 1
-        return _membership_of(week, i, a, key, coll, st_tie)
-    e = estab[i]
-    deg_e = estab_ptr[e + 1] - estab_ptr[e] - 1 if e >= 0 else 0
-    deg_g = tie_ptr[i + 1] - tie_ptr[i]
-    d = deg_e + deg_g
-    if d <= 0:
-        return -1
-    j = int(uniform(st_tie, week, key[i], U0, 0) * d)
-    if j < deg_e:
-        if uniform(st_tie, week, key[i], U0, 1) >= in_person:
-            return -1  # in-person channels closed
-        a = estab_rows[estab_ptr[e] + j]
-        if a == i:
-            a = estab_rows[estab_ptr[e] + deg_e]
-    else:
-        a = tie_rows[tie_ptr[i] + j - deg_e]
-    return _membership_of(week, i, a, key, coll, st_tie)
-
-
-@njit(cache=True)
-def _membership_of(week, i, a, key, coll, st_tie):
-    """One of actor a's memberships, drawn uniformly (for searching actor i), or -1."""
-    filled = 0
-    for s in range(coll.shape[1]):
-        if coll[a, s] >= 0:
-            filled += 1
-    if filled == 0:
-        return -1
-    k = int(uniform(st_tie, week, key[i], U0, 2) * filled)
-    for s in range(coll.shape[1]):
-        if coll[a, s] >= 0:
-            if k == 0:
-                return coll[a, s]
-            k -= 1
-    return -1
 
 
 @njit(cache=True)
@@ -407,6 +341,84 @@ def choose_collective(week, knobs, env_founding, in_person, online_discovery, st
     """
     kn = Knobs(*knobs)
     n, m = coll.shape
+    uniform_mixing = kn.mixing == 1.0
+
+    # The helpers are closures, inlined where they are called and reading the kernel's
+    # arrays directly: as functions taking the arrays, each call per candidate paid for the
+    # reference counts of its array arguments (about 5% of a run of two thousand actors).
+    def holds(a, c):
+        """Whether actor ``a`` is a member of collective ``c``."""
+        for s in range(m):
+            if coll[a, s] == c:
+                return True
+        return False
+
+    def eligible(i, c):
+        """Can actor i join collective c at all (status, category, establishment, not a
+        member)?"""
+        if status[c] != ACTIVE:
+            return False
+        if ccat[c] >= 0 and ccat[c] != category[i]:
+            return False
+        if cestab[c] >= 0 and cestab[c] != estab[i]:
+            return False
+        return not holds(i, c)
+
+    def has_tied_member(i, c):
+        for j in range(tie_ptr[i], tie_ptr[i + 1]):
+            if holds(tie_rows[j], c):
+                return True
+        e = estab[i]
+        if e >= 0:
+            for j in range(estab_ptr[e], estab_ptr[e + 1]):
+                a = estab_rows[j]
+                if a != i and holds(a, c):
+                    return True
+        return False
+
+    def membership_of(i, a):
+        """One of actor a's memberships, drawn uniformly (for searching actor i), or -1."""
+        filled = 0
+        for s in range(m):
+            if coll[a, s] >= 0:
+                filled += 1
+        if filled == 0:
+            return -1
+        k = int(uniform(st_tie, week, key[i], U0, 2) * filled)
+        for s in range(m):
+            if coll[a, s] >= 0:
+                if k == 0:
+                    return coll[a, s]
+                k -= 1
+        return -1
+
+    def tie_candidate(i):
+        """A collective of a random tie (colleague or graph tie), or -1. With uniform
+        mixing the contact is any other actor, drawn uniformly (full mixing)."""
+        if uniform_mixing:
+            if n < 2:
+                return -1
+            a = int(uniform(st_tie, week, key[i], U0, 0) * (n - 1))
+            if a >= i:
+                a += 1
+            return membership_of(i, a)
+        e = estab[i]
+        deg_e = estab_ptr[e + 1] - estab_ptr[e] - 1 if e >= 0 else 0
+        deg_g = tie_ptr[i + 1] - tie_ptr[i]
+        d = deg_e + deg_g
+        if d <= 0:
+            return -1
+        j = int(uniform(st_tie, week, key[i], U0, 0) * d)
+        if j < deg_e:
+            if uniform(st_tie, week, key[i], U0, 1) >= in_person:
+                return -1  # in-person channels closed
+            a = estab_rows[estab_ptr[e] + j]
+            if a == i:
+                a = estab_rows[estab_ptr[e] + deg_e]
+        else:
+            a = tie_rows[tie_ptr[i] + j - deg_e]
+        return membership_of(i, a)
+
     for i in prange(n):
         choice[i] = -1
         founder[i] = False
@@ -428,8 +440,7 @@ def choose_collective(week, knobs, env_founding, in_person, online_discovery, st
             continue  # no room in the time budget
         # three channels, each giving at most one candidate: a tie (an introduction), the
         # operator's brokerage, online discovery
-        by_tie = tie_candidate(week, i, key, coll, tie_ptr, tie_rows, estab, estab_ptr,
-                               estab_rows, in_person, st_tie, kn.mixing == 1.0)
+        by_tie = tie_candidate(i)
         brokered = -1
         if uniform(st_brokerage, week, key[i], U0, 0) < kn.brokerage:
             # the operator suggests a collective on a problem drawn by interest, in the territory
@@ -455,10 +466,9 @@ def choose_collective(week, knobs, env_founding, in_person, online_discovery, st
         best_value = 0.0
         for k in range(3):
             c = by_tie if k == 0 else (brokered if k == 1 else discovered)
-            if c < 0 or not eligible(i, c, category, estab, ccat, cestab, status, coll):
+            if c < 0 or not eligible(i, c):
                 continue
-            if copen[c] == 0 and k > 0 and not has_tied_member(
-                    i, c, coll, tie_ptr, tie_rows, estab, estab_ptr, estab_rows):
+            if copen[c] == 0 and k > 0 and not has_tied_member(i, c):
                 continue  # a closed collective takes only someone introduced by a member
             match = rules.interest_match(interest[i], problem[c])
             value = rules.expected_benefit(kn, activity[c], match, category_mask[c], category[i],

@@ -130,15 +130,16 @@ def interest_peak(interest_row):
 
 
 @njit(cache=True)
-def relative_interest(interest_row, problem, peak):
-    """``interest_match`` given the row's ``interest_peak`` (computed once per actor)."""
-    return interest_row[problem] / peak if peak > 0.0 else 0.0
+def relative_interest(interest, peak):
+    """``interest_match`` given the interest in the problem and the row's ``interest_peak``
+    (computed once per actor)."""
+    return interest / peak if peak > 0.0 else 0.0
 
 
 @njit(cache=True)
 def interest_match(interest_row, problem):
     """Interest in the problem relative to the actor's main interest, in [0, 1]."""
-    return relative_interest(interest_row, problem, interest_peak(interest_row))
+    return relative_interest(interest_row[problem], interest_peak(interest_row))
 
 
 @njit(cache=True)
@@ -161,9 +162,21 @@ def knowledge_benefit(kn, activity, match, category_mask, size):
 
 
 @njit(cache=True)
+def contributor_share(kn, other_contributors):
+    """How far the other members' contributions meet a member's need for support."""
+    return min(1.0, other_contributors / kn.support_scale)
+
+
+@njit(cache=True)
+def support_from(kn, need, share, crowd):
+    """``support_benefit`` given its ``contributor_share`` and ``crowding`` (they depend on
+    the collective alone: the kernel computes them once per collective and week)."""
+    return kn.weight_support * need * share * crowd
+
+
+@njit(cache=True)
 def support_benefit(kn, need, other_contributors, size):
-    return kn.weight_support * need * min(1.0, other_contributors / kn.support_scale) * \
-        crowding(kn, size)
+    return support_from(kn, need, contributor_share(kn, other_contributors), crowding(kn, size))
 
 
 @njit(cache=True)
@@ -204,16 +217,30 @@ def _time_pressed(kn, h, committed, available):
 
 
 @njit(cache=True)
+def leave_bound(kn, committed, available):
+    """The largest leaving hazard of a member with these hours, whatever its satisfaction.
+
+    The logistic term lies between 0 and ``leave_max - leave_base``, also in floating point
+    (a division by at least 1), so the hazard never exceeds its value at that bound."""
+    return _time_pressed(kn, kn.leave_base + max(0.0, kn.leave_max - kn.leave_base),
+                         committed, available)
+
+
+@njit(cache=True)
+def leaves_under(kn, u, bound, satisfaction, committed, available):
+    """``leaves`` given the member's ``leave_bound`` (the same for all of an actor's
+    memberships: the kernel computes it once per actor)."""
+    return u < bound and u < leave_hazard(kn, satisfaction, committed, available)
+
+
+@njit(cache=True)
 def leaves(kn, u, satisfaction, committed, available):
     """Whether a member whose weekly uniform is ``u`` leaves: ``u < leave_hazard``.
 
-    The logistic term lies between 0 and ``leave_max - leave_base``, also in floating point
-    (a division by at least 1), so the hazard never exceeds its value at that bound. A ``u``
-    at or above the bound decides without the exponential: the same decision, and most
-    memberships skip it."""
-    bound = _time_pressed(kn, kn.leave_base + max(0.0, kn.leave_max - kn.leave_base),
-                          committed, available)
-    return u < bound and u < leave_hazard(kn, satisfaction, committed, available)
+    A ``u`` at or above the hazard's ``leave_bound`` decides without the exponential: the
+    same decision, and most memberships skip it."""
+    return leaves_under(kn, u, leave_bound(kn, committed, available), satisfaction,
+                        committed, available)
 
 
 @njit(cache=True)

@@ -57,7 +57,7 @@ ACTOR_FIELDS = (
 
 SLOT_FIELDS = (
     Field("coll", "i4", -1, "collective row of the membership, -1 if the slot is empty"),
-    Field("engagement", "f8", 0, "engagement in [0, 1]"),
+    Field("engagement", "f8", 0, "engagement in [0, 1]; 0 in an empty slot"),
     Field("satisfaction", "f8", 0, "moving average of net benefit"),
     Field("since", "i4", 0, "week the membership started"),
     Field("hours", "f8", 0, "hours given this week"),

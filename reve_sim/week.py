@@ -113,7 +113,7 @@ def interaction_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
                     C.key, N.interest, A.need, A.propensity, A.available, A.committed, S.coll,
                     S.engagement, S.satisfaction, S.since, S.contribution, S.welcomed,
                     C.problem, C.value, C.n_members, C.n_contributors, C.animator, C.supported,
-                    A.support, A.knowledge, W.ended)
+                    A.support, A.knowledge, W.ended, W.counts[N_USED])
 
 
 @njit(cache=True, inline="always")

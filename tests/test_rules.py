@@ -44,7 +44,7 @@ def test_interest_match_is_relative_interest_at_the_peak():
         peak = rules.interest_peak(row)
         assert peak == row.max()
         for p in range(row.size):
-            assert rules.interest_match(row, p) == rules.relative_interest(row, p, peak)
+            assert rules.interest_match(row, p) == rules.relative_interest(row[p], peak)
 
 
 def test_posting_decides_as_the_probability_says():
