@@ -506,6 +506,9 @@ def did_you_mean(name: str, options) -> str:
 
 
 def _check_number(where: str, value: Any, low: float, high: float, integer: bool) -> float:
+    kind = type(value)
+    if (kind is int or (kind is float and not integer)) and low <= value <= high:
+        return int(value) if integer else float(value)  # the common case, at once
     if isinstance(value, str):
         try:
             value = float(value) if not integer else int(value)
