@@ -14,7 +14,7 @@ from numba import njit, prange
 
 from . import rules
 from .index import group_index
-from .keyed_random import derived_key, uniform
+from .keyed_random import derived_key, partner_mix, uniform, uniform_mixed
 from .parameters import Knobs
 from .state import ACTIVE, CATEGORICAL, DISSOLVED, DORMANT, EMERGENT, INSTITUTIONAL, THEMATIC
 from .twins import serial_twins
@@ -149,7 +149,9 @@ def give_time_and_tally(week, knobs, holiday, st_contribute, rows, key, ckey, vo
     5% less time for a run of two thousand actors."""
     kn = Knobs(*knobs)
     slow = rules.holiday_factor(kn, holiday)
+    mixed = np.empty(n_used, dtype=np.uint64)  # partner_mix of each collective's key
     for c in range(n_used):
+        mixed[c] = partner_mix(ckey[c])
         knowledge_added[c] = 0.0
         if status[c] == ACTIVE or status[c] == DORMANT:
             activity[c] = 0.0
@@ -190,7 +192,7 @@ def give_time_and_tally(week, knobs, holiday, st_contribute, rows, key, ckey, vo
                 continue
             h = engagement[i, s] * kn.hours_per_membership * slow * scale
             hours[i, s] = h
-            u = uniform(st_contribute, week, key[i], ckey[c], 0)
+            u = uniform_mixed(st_contribute, week, key[i], mixed[c], 0)
             v = voice[i]
             if animator[c] == i:
                 v *= rules.animator_voice(kn, supported[c])
@@ -223,13 +225,16 @@ def member_benefits(week, knobs, holiday, st_welcome, st_leave, rows, key, ckey,
     then the member decides whether to leave (``ended`` = 1, closed in the leaving phase:
     one pass over the memberships instead of two). ``rows`` as for
     ``give_time_and_tally``. The factors of the support benefit that depend on the
-    collective alone are computed once per collective, the bound of the leaving hazard once
-    per actor (the same arithmetic, hence the same bits)."""
+    collective alone are computed once per collective (and so is its key's term of the
+    draws), the bound of the leaving hazard once per actor: the same arithmetic, hence the
+    same bits."""
     kn = Knobs(*knobs)
     m = coll.shape[1]
     crowd = np.empty(n_used)
     share = np.empty((n_used, 2))  # the other contributors' share, by whether one posted
+    mixed = np.empty(n_used, dtype=np.uint64)  # partner_mix of each collective's key
     for c in range(n_used):
+        mixed[c] = partner_mix(ckey[c])
         crowd[c] = rules.crowding(kn, n_members[c])
         share[c, 0] = rules.contributor_share(kn, n_contributors[c])
         share[c, 1] = rules.contributor_share(kn, n_contributors[c] - 1)
@@ -252,7 +257,7 @@ def member_benefits(week, knobs, holiday, st_welcome, st_leave, rows, key, ckey,
                     animator[c] >= 0 and animator[c] != i:
                 # the animator answers a newcomer's first week once (Joyce & Kraut's reply);
                 # the rarest condition first
-                u = uniform(st_welcome, week, key[i], ckey[c], 0)
+                u = uniform_mixed(st_welcome, week, key[i], mixed[c], 0)
                 if u < rules.reply_probability(kn, supported[c]):
                     net += kn.welcome_bonus
                     welcomed[i, s] = 1
@@ -266,8 +271,8 @@ def member_benefits(week, knobs, holiday, st_welcome, st_leave, rows, key, ckey,
                     engagement[i, s], rules.engagement_target(kn, propensity[i],
                                                               satisfaction[i, s]),
                     kn.engagement_rate)
-            if rules.leaves_under(kn, uniform(st_leave, week, key[i], ckey[c], 0), bound,
-                                  satisfaction[i, s], committed[i], available[i]):
+            u = uniform_mixed(st_leave, week, key[i], mixed[c], 0)
+            if rules.leaves_under(kn, u, bound, satisfaction[i, s], committed[i], available[i]):
                 ended[i, s] = 1
         support[i] = sup
         knowledge[i] = kno

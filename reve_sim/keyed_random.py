@@ -45,8 +45,21 @@ def mix64(z):
 @njit(cache=True)
 def uniform(stream, week, entity, partner, k):
     """A uniform in (0, 1) keyed by (stream, week, entity key, partner key, sub-index)."""
+    return uniform_mixed(stream, week, entity, partner_mix(partner), k)
+
+
+@njit(cache=True)
+def partner_mix(partner):
+    """The partner key's term of a draw: a kernel drawing for every membership of a
+    collective mixes the collective's key once a week instead of at each draw."""
+    return mix64(partner ^ SALT_PAIR)
+
+
+@njit(cache=True)
+def uniform_mixed(stream, week, entity, mixed_partner, k):
+    """``uniform`` given ``partner_mix(partner)``: the same bits."""
     h = stream ^ mix64(np.uint64(week) + PHI) ^ entity
-    h = h ^ mix64(partner ^ SALT_PAIR) ^ mix64(np.uint64(k) ^ SALT_SUB)
+    h = h ^ mixed_partner ^ mix64(np.uint64(k) ^ SALT_SUB)
     z = mix64(h) >> _S11
     if z == 0:
         return 0.5 * _TWO_M53

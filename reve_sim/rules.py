@@ -92,12 +92,17 @@ def contribution_probability(kn, voice, hours):
 def contributes(kn, u, voice, hours):
     """Whether a member whose weekly uniform is ``u`` posts: ``u < contribution_probability``.
 
-    With ``x`` the Poisson rate times the hours, 1 − exp(−x) < x, and the computed value
-    exceeds the exact one by less than 2⁻⁵² (exp is accurate to an ulp, 2⁻⁵³ at most below
-    1; the subtraction from 1 is exact there). So a ``u`` at or above ``x + 2⁻⁵⁰`` decides
-    without the exponential: the same decision, and posts are rare (``x`` is small)."""
-    if u >= kn.contribution_rate * voice * hours + 2.0 ** -50:
+    With ``x`` the Poisson rate times the hours, x − x²/2 ≤ 1 − exp(−x) < x, and the
+    computed value is within 2⁻⁵² of the exact one (exp is accurate to an ulp, 2⁻⁵³ at most
+    below 1; the subtraction from 1 is exact or rounds by 2⁻⁵⁴ there); for x ≤ 1 the
+    computed lower bound is within 2⁻⁵² of its exact value too. So a ``u`` at or above
+    ``x + 2⁻⁵⁰``, or (x ≤ 1) below ``x − x²/2 − 2⁻⁵⁰``, decides without the exponential:
+    the same decision, and only a sliver of the uniforms needs it."""
+    x = kn.contribution_rate * voice * hours
+    if u >= x + 2.0 ** -50:
         return False
+    if x <= 1.0 and u < x - 0.5 * x * x - 2.0 ** -50:
+        return True
     return u < contribution_probability(kn, voice, hours)
 
 

@@ -20,7 +20,9 @@ from reve_sim.keyed_random import (
     fnv1a64,
     mix64,
     mix64_py,
+    partner_mix,
     uniform,
+    uniform_mixed,
     uniforms,
 )
 from reve_sim.population import initial_keys
@@ -81,6 +83,7 @@ def test_fnv1a64_known_values():
 
 
 def test_uniform_matches_its_documented_formula(streams):
+    """``uniform`` and the kernels' ``uniform_mixed`` against the pure-Python oracle."""
     rng = np.random.default_rng(7)
     for d in ("membership.leave@1", "join.tie@1", "actor.category@1"):
         s = streams[d]
@@ -91,6 +94,9 @@ def test_uniform_matches_its_documented_formula(streams):
             k = int(rng.integers(0, 64))
             got = uniform(s, week, np.uint64(entity), np.uint64(partner), k)
             assert got == uniform_py(int(s), week, entity, partner, k)
+            # the kernels' form, with the partner's term mixed once per partner
+            mixed = np.uint64(partner_mix(np.uint64(partner)))
+            assert uniform_mixed(s, week, np.uint64(entity), mixed, k) == got
 
 
 def test_decision_ids_are_unique_and_versioned():

@@ -49,19 +49,23 @@ def test_interest_match_is_relative_interest_at_the_peak():
 
 def test_posting_decides_as_the_probability_says():
     """``contributes`` skips the exponential when the uniform is above the Poisson rate
-    times the hours: the decision must be ``u < contribution_probability`` for every input,
-    for rare posts (the default rate), frequent ones, and right at the bound."""
+    times the hours, or below its lower bound: the decision must be ``u <
+    contribution_probability`` for every input, for rare posts (the default rate), frequent
+    ones, a rate times hours of exactly 1, and right at both bounds."""
     rng = np.random.default_rng(9)
     checked = posted = 0
-    for rate in (0.0, 0.005, 0.7, 10.0):
+    for rate in (0.0, 0.005, 0.7, 2.0, 10.0):
         kn = knobs(contribution_rate=rate)
         for voice, hours in itertools.product([0.0, 1e-9, 0.3, 1.0, 7.0],
                                               [0.0, 1e-6, 0.5, 1.5, 20.0]):
             x = rate * voice * hours
             p = rules.contribution_probability(kn, voice, hours)
+            low = x - 0.5 * x * x - 2.0 ** -50
             us = np.concatenate([rng.random(100) * min(1.0, 4 * x + 1e-12), rng.random(20),
+                                 rng.uniform(low, p, 20) if 0.0 < low < p else [],
                                  [p, np.nextafter(p, 0.0), np.nextafter(p, 1.0), x,
-                                  np.nextafter(x + 2.0 ** -50, 0.0), x + 2.0 ** -50]])
+                                  np.nextafter(x + 2.0 ** -50, 0.0), x + 2.0 ** -50,
+                                  low, np.nextafter(low, 0.0), np.nextafter(low, 1.0)]])
             for u in us[(us > 0.0) & (us < 1.0)]:
                 want = u < p
                 assert rules.contributes(kn, u, voice, hours) == want, (rate, voice, hours, u)
