@@ -232,10 +232,32 @@ def leave_bound(kn, committed, available):
 
 
 @njit(cache=True)
+def satisfied_leave_bound(kn, satisfaction, committed, available):
+    """A bound of the leaving hazard of a satisfied member, without the exponential (inf
+    where it does not apply: a dissatisfied member, or a hazard rising with satisfaction).
+
+    With y = leave_slope · satisfaction ≥ 0, 1 + exp(y) ≥ 2 + y + y²/2, so the logistic term
+    is at most (leave_max − leave_base) / (2 + y + y²/2). The computed term stays within
+    2⁻⁴⁹ of its exact value, relatively (exp is accurate to an ulp), and so does the bound;
+    raised by 2⁻⁴⁵ it exceeds the computed term, and the sum and the time pressure round
+    monotonically: a ``u`` at or above it does not leave."""
+    d = kn.leave_max - kn.leave_base
+    y = kn.leave_slope * satisfaction
+    if d < 0.0 or not y >= 0.0:
+        return math.inf
+    term = d / (2.0 + y + 0.5 * y * y) * (1.0 + 2.0 ** -45)
+    return _time_pressed(kn, kn.leave_base + term, committed, available)
+
+
+@njit(cache=True)
 def leaves_under(kn, u, bound, satisfaction, committed, available):
     """``leaves`` given the member's ``leave_bound`` (the same for all of an actor's
-    memberships: the kernel computes it once per actor)."""
-    return u < bound and u < leave_hazard(kn, satisfaction, committed, available)
+    memberships: the kernel computes it once per actor). Of the uniforms below it (the
+    most a member can leave with), those at or above ``satisfied_leave_bound`` still
+    decide without the exponential."""
+    if u >= bound or u >= satisfied_leave_bound(kn, satisfaction, committed, available):
+        return False
+    return u < leave_hazard(kn, satisfaction, committed, available)
 
 
 @njit(cache=True)

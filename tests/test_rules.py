@@ -16,8 +16,9 @@ def knobs(**changes) -> Knobs:
 
 
 def test_leaving_decides_as_the_hazard_says():
-    """``leaves`` skips the logistic when the uniform is above the hazard's bound: the
-    decision must be ``u < leave_hazard`` for every input, at the bound's edges too."""
+    """``leaves`` skips the logistic when the uniform is above the hazard's bound, or above
+    the satisfied member's bound: the decision must be ``u < leave_hazard`` for every input,
+    at the edges of both bounds too."""
     rng = np.random.default_rng(5)
     settings = [dict(), dict(leave_base=0.3, leave_max=0.1),  # a hazard falling to its max
                 dict(leave_base=0.0, leave_max=1.0, leave_slope=0.0),
@@ -28,13 +29,21 @@ def test_leaving_decides_as_the_hazard_says():
         kn = knobs(**change)
         top = kn.leave_base + max(0.0, kn.leave_max - kn.leave_base)
         us = np.concatenate([rng.random(200), np.nextafter(top, [0.0, 1.0]), [top, 0.0]])
-        sats = np.concatenate([rng.normal(0.0, 3.0, 30), [-1e3, 0.0, 1e3]])
-        for u, sat, (committed, available) in itertools.product(
-                us, sats, [(0.0, 2.0), (3.0, 2.0), (1.0, 0.0), (0.0, 0.0)]):
-            want = u < rules.leave_hazard(kn, sat, committed, available)
-            assert rules.leaves(kn, u, sat, committed, available) == want, (change, u, sat)
-            checked += 1
-            left += want
+        sats = np.concatenate([rng.normal(0.0, 3.0, 30), rng.uniform(0.0, 0.5, 30),
+                               [-1e3, 0.0, 1e-300, 1e3, 1e200]])
+        for sat, (committed, available) in itertools.product(
+                sats, [(0.0, 2.0), (3.0, 2.0), (1.0, 0.0), (0.0, 0.0)]):
+            h = rules.leave_hazard(kn, sat, committed, available)
+            tight = rules.satisfied_leave_bound(kn, sat, committed, available)
+            edges = [h, np.nextafter(h, 0.0), np.nextafter(h, 1.0)]
+            if tight < 1.0:
+                edges += [tight, np.nextafter(tight, 0.0), np.nextafter(tight, 1.0)]
+                edges += list(rng.uniform(h, tight, 5))
+            for u in np.concatenate([us, edges]):
+                want = u < h
+                assert rules.leaves(kn, u, sat, committed, available) == want, (change, u, sat)
+                checked += 1
+                left += want
     assert 0 < left < checked  # both decisions were seen
 
 
