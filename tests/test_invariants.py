@@ -286,7 +286,8 @@ def test_member_rows_lists_exactly_the_actors_holding_a_membership(plan):
 def test_tally_members_lists_exactly_the_actors_holding_one_and_two_memberships_or_more():
     """The rows the membership kernels visit, and the spanners' candidates for spillover and
     ecosystems (written without a branch: a row holding fewer is overwritten by the next one),
-    here with the last row holding one."""
+    here with the last row holding one; and the head counts, category masks and would-be
+    animators."""
     rng = np.random.default_rng(11)
     n, n_coll = 300, 40
     coll = np.where(rng.random((n, 4)) < 0.35, rng.integers(0, n_coll, (n, 4)), -1)
@@ -294,12 +295,32 @@ def test_tally_members_lists_exactly_the_actors_holding_one_and_two_memberships_
     coll[-1] = [-1, 5, -1, -1]
     coll[:7] = -1
     status = np.zeros(n_coll, dtype=np.int8)
+    status[3] = DISSOLVED  # nobody holds it: its count and mask are left as they were
+    coll[coll == 3] = -1
+    category = rng.integers(0, len(CATEGORIES), n).astype(np.int8)
+    engagement = np.where(coll >= 0, rng.random((n, 4)), 0.0)
+    kn = ReveModel(seed=0, n_actors=50).knobs
+    n_members = np.zeros(n_coll, dtype=np.int32)
+    mask = np.zeros(n_coll, dtype=np.int32)
+    n_members[3], mask[3] = 7, 5
+    successor = np.empty(n_coll, dtype=np.int64)
     rows, multi = np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
     k, k_multi = kernels.tally_members(
-        ReveModel(seed=0, n_actors=50).knobs, coll, np.zeros(n, dtype=np.int8),
-        rng.random((n, 4)), status, np.zeros(n_coll, dtype=np.int32),
-        np.zeros(n_coll, dtype=np.int32), np.empty(n_coll, dtype=np.int64), np.empty(n_coll),
-        rows, multi, n_coll)
+        kn, coll, category, engagement, status, n_members, mask, successor,
+        np.empty(n_coll), rows, multi, n_coll)
     held = (coll >= 0).sum(axis=1)
     np.testing.assert_array_equal(rows[:k], np.flatnonzero(held >= 1))
     np.testing.assert_array_equal(multi[:k_multi], np.flatnonzero(held >= 2))
+    counts = np.bincount(coll[coll >= 0], minlength=n_coll)
+    counts[3] = 7
+    np.testing.assert_array_equal(n_members, counts)
+    threshold = kn[list(PARAMETERS).index("takeover_engagement")]
+    for c in range(n_coll):
+        if c == 3:
+            assert mask[c] == 5 and successor[c] == -1
+            continue
+        who, slot = np.nonzero(coll == c)
+        assert mask[c] == np.bitwise_or.reduce(1 << category[who].astype(np.int64), initial=0)
+        e = engagement[who, slot]  # members in (row, slot) order
+        best = np.flatnonzero((e >= threshold) & (e == e.max(initial=-1.0)))
+        assert successor[c] == (who[best[0]] if best.size else -1), c
