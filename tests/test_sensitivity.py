@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from reve_sim.parameters import PARAMETERS, ParameterError
-from reve_sim.sensitivity import convergence, replicates, salib, target
+from reve_sim.sensitivity import convergence, figures, replicates, salib, target
 from reve_sim.sensitivity import study as S
 from reve_sim.sensitivity.checks import MissingRowsError, index_warnings
 from reve_sim.sensitivity.problem import Problem
@@ -168,6 +168,23 @@ def test_warnings_for_small_n_and_impossible_indices():
     design = salib.sample(ISHIGAMI_PROBLEM, "sobol", 16, seed=1)
     with pytest.warns(UserWarning, match="Small sample"):
         salib.analyze(design, ishigami(design.X))
+
+
+def test_figure_footer_speaks_the_figure_language(tmp_path):
+    """The provenance footer of a French figure is in French (and the English one in
+    English), in the files a reader opens."""
+    facts = {"version": "0.1.0", "commit": "0123456789abcdef+dirty", "study": "s",
+             "method": "sobol", "N": 8, "replicates": 2, "date": "2026-12-06"}
+    assert figures.footer_text(facts) == ("reve-sim 0.1.0 · commit 0123456789+dirty · study s "
+                                          "· sobol N = 8 · replicates 2 · 2026-12-06")
+    assert figures.footer_text(facts, "fr") == ("reve-sim 0.1.0 · commit 0123456789+dirty · "
+                                                "étude s · sobol N = 8 · réplications 2 · "
+                                                "2026-12-06")
+    for lang, word in (("en", "replicates 2"), ("fr", "réplications 2")):
+        fig, _ = figures._new(2, 2)
+        written = figures.save(fig, tmp_path / f"f_{lang}", facts, {}, lang)
+        svg = next(p for p in written if p.suffix == ".svg").read_text(encoding="utf-8")
+        assert word in svg, lang
 
 
 def test_any_function_by_import_path():

@@ -142,4 +142,4 @@ def figure(res: dict, what: str, path, facts: dict, lang: str = "en"):
                    f"{res['coverage']:.0%}") + f"\n{what}", fontsize=9, loc="left")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     data = {k: v for k, v in res.items() if k != "trajectory"}
-    return save(fig, path, facts, {"prim": data, "what": what})
+    return save(fig, path, facts, {"prim": data, "what": what}, lang)

@@ -30,6 +30,10 @@ TEXT = {
     "noise": ("noise share of the analysed mean: {share}", "part du bruit dans la moyenne "
               "analysée : {share}"),
     "seed": ("Seed (chance)", "Graine (hasard)"),
+    "footer": ("reve-sim {version} · commit {commit} · study {study} · {method} N = {N} · "
+               "replicates {replicates} · {date}",
+               "reve-sim {version} · commit {commit} · étude {study} · {method} N = {N} · "
+               "réplications {replicates} · {date}"),
 }
 
 
@@ -60,19 +64,20 @@ def short_commit(commit: str) -> str:
     return sha[:10] + (f"+{dirty}" if dirty else "")
 
 
-def footer_text(facts: dict) -> str:
-    return (f"reve-sim {facts['version']} · commit {short_commit(facts['commit'])} · study "
-            f"{facts['study']} · {facts['method']} N = {facts['N']} · replicates "
-            f"{facts['replicates']} · {facts['date']}")
+def footer_text(facts: dict, lang: str = "en") -> str:
+    """The provenance footer of a figure, in the figure's language."""
+    return t("footer", lang, version=facts["version"], commit=short_commit(facts["commit"]),
+             study=facts["study"], method=facts["method"], N=facts["N"],
+             replicates=facts["replicates"], date=facts["date"])
 
 
-def save(fig, path: Path, facts: dict, data: dict) -> list[Path]:
+def save(fig, path: Path, facts: dict, data: dict, lang: str = "en") -> list[Path]:
     """PNG (300 dpi), SVG, PDF and the sidecar JSON of ``fig``; returns the paths."""
     import matplotlib.pyplot as plt
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.text(0.005, 0.005, footer_text(facts), fontsize=6, color="#555555", ha="left",
+    fig.text(0.005, 0.005, footer_text(facts, lang), fontsize=6, color="#555555", ha="left",
              va="bottom")
     written = []
     for ext in ("png", "svg", "pdf"):
@@ -126,7 +131,7 @@ def sobol_bars(result: dict, outcome: str, path: Path, facts: dict, lang: str = 
     ax.set_title(title, fontsize=9, loc="left")
     ax.legend(loc="lower right", frameon=False)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    return save(fig, path, facts, {"outcome": outcome, "indices": _indices(result)})
+    return save(fig, path, facts, {"outcome": outcome, "indices": _indices(result)}, lang)
 
 
 def morris_chart(result: dict, outcome: str, path: Path, facts: dict, lang: str = "en"):
@@ -163,7 +168,7 @@ def morris_chart(result: dict, outcome: str, path: Path, facts: dict, lang: str 
     ax.set_title(t("morris_title", lang, outcome=outcome_name(outcome, lang)), fontsize=9,
                  loc="left")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    return save(fig, path, facts, {"outcome": outcome, "indices": _indices(result)})
+    return save(fig, path, facts, {"outcome": outcome, "indices": _indices(result)}, lang)
 
 
 def s2_heatmap(result: dict, outcome: str, path: Path, facts: dict, lang: str = "en"):
@@ -187,7 +192,8 @@ def s2_heatmap(result: dict, outcome: str, path: Path, facts: dict, lang: str = 
     ax.set_title(t("s2_title", lang, outcome=outcome_name(outcome, lang)), fontsize=9,
                  loc="left")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
-    return save(fig, path, facts, {"outcome": outcome, "S2": S2.tolist(), "names": names})
+    return save(fig, path, facts, {"outcome": outcome, "S2": S2.tolist(), "names": names},
+                lang)
 
 
 def convergence_chart(conv: dict, names: list[str], method: str, outcome: str, path: Path,
@@ -211,7 +217,7 @@ def convergence_chart(conv: dict, names: list[str], method: str, outcome: str, p
                                                            n=conv["N"])
                  + f" · Kendall τ = {conv['kendall_tau']:.2f}", fontsize=9, loc="left")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
-    return save(fig, path, facts, {"outcome": outcome, "convergence": conv})
+    return save(fig, path, facts, {"outcome": outcome, "convergence": conv}, lang)
 
 
 def _is_lever(name: str) -> bool:
