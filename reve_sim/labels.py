@@ -184,3 +184,21 @@ TEXT.update({
 def outcome_label(name: str, lang: str = "en") -> str:
     """Readable name of a per-run outcome (reve_sim.metrics.summarise); unknown names as is."""
     return _pick(OUTCOME_LABELS[name], lang) if name in OUTCOME_LABELS else name
+
+
+UNITS_FR = {
+    "0-1": "0-1", "1/h": "1/h", "1/satisfaction": "1/satisfaction", "1/week": "1/semaine",
+    "1/year": "1/an", "actors": "acteurs", "benefit": "bénéfice", "categories": "catégories",
+    "choice": "choix", "collectives": "collectifs",
+    "collectives/1000 actors": "collectifs/1000 acteurs", "contributors": "contributeurs",
+    "h/week": "h/semaine", "members": "membres", "probability": "probabilité",
+    "problems": "problèmes", "regions": "territoires", "sd of log": "écart-type du log",
+    "sd of logit": "écart-type du logit", "share": "part", "staff": "personnels",
+    "ties": "liens", "units/h": "unités/h", "weeks": "semaines", "x": "×",
+}
+"""French of every unit of the parameter schema (reve_sim.parameters), which is English."""
+
+
+def unit_label(unit: str, lang: str = "en") -> str:
+    """A parameter's unit in ``lang`` (units not listed stay as they are)."""
+    return UNITS_FR.get(unit, unit) if lang == "fr" else unit

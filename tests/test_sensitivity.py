@@ -187,6 +187,17 @@ def test_figure_footer_speaks_the_figure_language(tmp_path):
         assert word in svg, lang
 
 
+def test_every_schema_unit_has_a_french_label():
+    """French figures and the app name parameters with French units, for every unit the
+    schema uses (a new unit without one fails here)."""
+    from reve_sim.labels import UNITS_FR
+
+    units = {p.unit for p in PARAMETERS.values()}
+    assert units <= set(UNITS_FR), sorted(units - set(UNITS_FR))
+    assert figures.param_label("time_budget", "fr").endswith("(h/semaine)")
+    assert figures.param_label("time_budget").endswith("(h/week)")
+
+
 def test_any_function_by_import_path():
     assert target.resolve(ISHIGAMI) is ishigami
     assert target.resolve("reve_sim.sensitivity.testfunctions.ishigami") is ishigami

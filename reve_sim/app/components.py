@@ -15,6 +15,7 @@ import traceback
 import solara
 
 from .. import scenarios
+from ..labels import unit_label
 from ..parameters import PARAMETERS
 from . import state
 from .charts import curves_figure
@@ -22,7 +23,7 @@ from .events import describe
 from .guards import LEVERS, MAX_ACTORS, MIN_ACTORS
 from .network import network_figure
 from .session import Run
-from .texts import lever_help, t, unit
+from .texts import lever_help, t
 
 DPI = 100
 
@@ -191,7 +192,7 @@ def LeverSliders(values: dict, on_change, lang: str):
         step = slider_step(p.low, p.high, p.integer)
         with solara.Column(gap="0px", classes=[f"reve-lever-{name}"]):
             with solara.Tooltip(lever_help(name, lang)):
-                solara.Text(f"{p.label(lang)} ({unit(p.unit, lang)})",
+                solara.Text(f"{p.label(lang)} ({unit_label(p.unit, lang)})",
                             style={"font-size": "0.85em"})
             if p.integer:
                 solara.SliderInt("", value=int(value), min=int(p.low), max=int(p.high),

@@ -151,12 +151,3 @@ def lever_help(name: str, lang: str = DEFAULT_LANG) -> str:
     if lang == "fr" and name in LEVER_HELP_FR:
         return LEVER_HELP_FR[name]
     return PARAMETERS[name].description
-
-
-UNITS_FR = {"h/week": "h/semaine", "share": "part", "weeks": "semaines",
-            "probability": "probabilité", "benefit": "bénéfice", "x": "×"}
-
-
-def unit(name: str, lang: str = DEFAULT_LANG) -> str:
-    """A parameter's unit in ``lang``."""
-    return UNITS_FR.get(name, name) if lang == "fr" else name

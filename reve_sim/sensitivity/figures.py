@@ -6,6 +6,7 @@ provenance footer and a sidecar JSON holding the same facts and the indices."""
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +44,7 @@ def t(key: str, lang: str, **kw) -> str:
 
 def param_label(name: str, lang: str = "en", unit: bool = True) -> str:
     """Schema label of a parameter, with its unit."""
+    from ..labels import unit_label
     from ..parameters import PARAMETERS
 
     if name == "seed":
@@ -50,7 +52,7 @@ def param_label(name: str, lang: str = "en", unit: bool = True) -> str:
     p = PARAMETERS.get(name)
     if p is None:
         return name
-    return f"{p.label(lang)} ({p.unit})" if unit and p.unit else p.label(lang)
+    return f"{p.label(lang)} ({unit_label(p.unit, lang)})" if unit and p.unit else p.label(lang)
 
 
 def outcome_name(outcome: str, lang: str) -> str:
@@ -69,6 +71,12 @@ def footer_text(facts: dict, lang: str = "en") -> str:
     return t("footer", lang, version=facts["version"], commit=short_commit(facts["commit"]),
              study=facts["study"], method=facts["method"], N=facts["N"],
              replicates=facts["replicates"], date=facts["date"])
+
+
+def wrapped(title: str, width: int = 50) -> str:
+    """A title that fits above the axes of the narrower figures: longer lines (French ones,
+    mostly) are wrapped instead of running past the figure's edge."""
+    return "\n".join(textwrap.fill(line, width) for line in title.split("\n"))
 
 
 def save(fig, path: Path, facts: dict, data: dict, lang: str = "en") -> list[Path]:
@@ -128,7 +136,7 @@ def sobol_bars(result: dict, outcome: str, path: Path, facts: dict, lang: str = 
     share = (result.get("noise") or {}).get("share_of_mean")
     if share is not None:
         title += "\n" + t("noise", lang, share=f"{share:.1%}")
-    ax.set_title(title, fontsize=9, loc="left")
+    ax.set_title(wrapped(title), fontsize=9, loc="left")
     ax.legend(loc="lower right", frameon=False)
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return save(fig, path, facts, {"outcome": outcome, "indices": _indices(result)}, lang)
@@ -189,7 +197,7 @@ def s2_heatmap(result: dict, outcome: str, path: Path, facts: dict, lang: str = 
                 ax.text(j, i, f"{M[i, j]:.2f}", ha="center", va="center", fontsize=6,
                         color="white" if M[i, j] < np.nanmax(M) * 0.6 else "black")
     fig.colorbar(im, ax=ax, shrink=0.8)
-    ax.set_title(t("s2_title", lang, outcome=outcome_name(outcome, lang)), fontsize=9,
+    ax.set_title(wrapped(t("s2_title", lang, outcome=outcome_name(outcome, lang))), fontsize=9,
                  loc="left")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return save(fig, path, facts, {"outcome": outcome, "S2": S2.tolist(), "names": names},
@@ -213,9 +221,9 @@ def convergence_chart(conv: dict, names: list[str], method: str, outcome: str, p
     ax.set_yticks(y, [param_label(names[i], lang, unit=False) for i in order])
     ax.set_xlabel("ST" if method == "sobol" else "mu*")
     ax.legend(loc="lower right", frameon=False)
-    ax.set_title(outcome_name(outcome, lang) + "\n" + t("conv_title", lang, half=conv["N_half"],
-                                                           n=conv["N"])
-                 + f" · Kendall τ = {conv['kendall_tau']:.2f}", fontsize=9, loc="left")
+    ax.set_title(wrapped(outcome_name(outcome, lang) + "\n" + t(
+        "conv_title", lang, half=conv["N_half"], n=conv["N"])
+        + f" · Kendall τ = {conv['kendall_tau']:.2f}"), fontsize=9, loc="left")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return save(fig, path, facts, {"outcome": outcome, "convergence": conv}, lang)
 
