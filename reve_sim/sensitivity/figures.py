@@ -74,8 +74,9 @@ def footer_text(facts: dict, lang: str = "en") -> str:
 
 
 def wrapped(title: str, width: int = 50) -> str:
-    """A title that fits above the axes of the narrower figures: longer lines (French ones,
-    mostly) are wrapped instead of running past the figure's edge."""
+    """A title that fits above the axes (``width`` characters: what the figure leaves right
+    of its parameter names): longer lines, French ones mostly, are wrapped instead of running
+    past the figure's edge."""
     return "\n".join(textwrap.fill(line, width) for line in title.split("\n"))
 
 
@@ -223,7 +224,7 @@ def convergence_chart(conv: dict, names: list[str], method: str, outcome: str, p
     ax.legend(loc="lower right", frameon=False)
     ax.set_title(wrapped(outcome_name(outcome, lang) + "\n" + t(
         "conv_title", lang, half=conv["N_half"], n=conv["N"])
-        + f" · Kendall τ = {conv['kendall_tau']:.2f}"), fontsize=9, loc="left")
+        + f" · Kendall τ = {conv['kendall_tau']:.2f}", width=64), fontsize=9, loc="left")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return save(fig, path, facts, {"outcome": outcome, "convergence": conv}, lang)
 
