@@ -136,7 +136,7 @@ def figure(res: dict, what: str, path, facts: dict, lang: str = "en"):
     ax2.set_xlabel("position dans l'intervalle étudié" if fr else "position in the range studied")
     import textwrap
 
-    what = textwrap.fill(what, 50)
+    what = textwrap.fill(what, 40)  # the box's axes start two thirds of the way across
     ax2.set_title((f"Boîte : densité {res['density']:.0%}, couverture {res['coverage']:.0%}"
                    if fr else f"Box: density {res['density']:.0%}, coverage "
                    f"{res['coverage']:.0%}") + f"\n{what}", fontsize=9, loc="left")
