@@ -136,10 +136,13 @@ def figure(res: dict, what: str, path, facts: dict, lang: str = "en"):
     ax2.set_xlabel("position dans l'intervalle étudié" if fr else "position in the range studied")
     import textwrap
 
-    what = textwrap.fill(what, 40)  # the box's axes start two thirds of the way across
+    # the box's axes start two thirds of the way across; the condition's last two words
+    # (its operator and value, joined by a no-break space) stay on one line
+    head, _, value = what.rpartition(" ")
+    shown = textwrap.fill(f"{head}\u00a0{value}" if head else what, 40)
     ax2.set_title((f"Boîte : densité {res['density']:.0%}, couverture {res['coverage']:.0%}"
                    if fr else f"Box: density {res['density']:.0%}, coverage "
-                   f"{res['coverage']:.0%}") + f"\n{what}", fontsize=9, loc="left")
+                   f"{res['coverage']:.0%}") + f"\n{shown}", fontsize=9, loc="left")
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     data = {k: v for k, v in res.items() if k != "trajectory"}
     return save(fig, path, facts, {"prim": data, "what": what}, lang)
