@@ -198,6 +198,39 @@ def test_every_schema_unit_has_a_french_label():
     assert figures.param_label("time_budget").endswith("(h/week)")
 
 
+def test_prim_finds_a_known_box_and_draws_it(tmp_path):
+    """Scenario discovery on a case with a known answer: the outcome holds (90% of the time)
+    when brokerage >= 0.6 and recognition <= 0.5, seldom (5%) elsewhere; animation plays no
+    part. PRIM must restrict brokerage from below and recognition from above near those
+    limits, leave animation free, and reach a high density; the figure carries the condition
+    in each language."""
+    import pandas as pd
+
+    from reve_sim.sensitivity import discovery
+
+    rng = np.random.default_rng(3)
+    x = pd.DataFrame({"brokerage": rng.random(4000), "recognition": rng.random(4000),
+                      "animation": rng.integers(0, 2, 4000)})  # an integer column, cast
+    inside = (x["brokerage"] >= 0.6) & (x["recognition"] <= 0.5)
+    y = rng.random(4000) < np.where(inside, 0.9, 0.05)
+    res = discovery.find(x, discovery.condition(y.astype(float), ">= 1"), min_coverage=0.6)
+    limits = {r["parameter"]: r for r in res["restricted"]}
+    assert set(limits) == {"brokerage", "recognition"}, limits
+    assert limits["brokerage"]["lower"] and abs(limits["brokerage"]["min"] - 0.6) < 0.05
+    assert limits["recognition"]["upper"] and abs(limits["recognition"]["max"] - 0.5) < 0.05
+    assert res["density"] > 0.8 and res["coverage"] >= 0.6
+    assert "Brokerage" in discovery.describe(res, "outcome >= 1")
+    for lang in ("en", "fr"):
+        facts = {"version": "0.1.0", "commit": "0" * 40, "study": "s", "method": "sobol",
+                 "N": 8, "replicates": 1, "date": "2026-12-06"}
+        made = discovery.figure(res, "Share of weeks >= 1", tmp_path / f"prim_{lang}", facts,
+                                lang)
+        side = json.loads(next(p for p in made if p.suffix == ".json").read_text())
+        assert side["what"] == "Share of weeks >= 1"
+        svg = next(p for p in made if p.suffix == ".svg").read_text(encoding="utf-8")
+        assert ("Boîte : densité" if lang == "fr" else "Box: density") in svg
+
+
 def test_any_function_by_import_path():
     assert target.resolve(ISHIGAMI) is ishigami
     assert target.resolve("reve_sim.sensitivity.testfunctions.ishigami") is ishigami
