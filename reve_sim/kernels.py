@@ -14,7 +14,7 @@ from numba import njit, prange
 
 from . import rules
 from .index import group_index
-from .keyed_random import derived_key, partner_mix, uniform, uniform_mixed
+from .keyed_random import derived_key, uniform, uniform_mixed
 from .parameters import Knobs
 from .state import ACTIVE, CATEGORICAL, DISSOLVED, DORMANT, EMERGENT, INSTITUTIONAL, THEMATIC
 from .twins import serial_twins
@@ -131,7 +131,7 @@ def wellbeing(knobs, env_need, env_anxiety, env_loss, need_base, need, anxiety, 
 # --- 3. interaction ---------------------------------------------------------------------
 
 @njit(parallel=True, cache=True)
-def give_time_and_tally(week, knobs, holiday, st_contribute, rows, key, ckey, voice, category,
+def give_time_and_tally(week, knobs, holiday, st_contribute, rows, key, cmixed, voice, category,
                         available, committed, coll, engagement, hours, contribution,
                         total_contribution, status, animator, supported, activity, n_members,
                         n_contributors, category_mask, mean_engagement, knowledge,
@@ -144,14 +144,14 @@ def give_time_and_tally(week, knobs, holiday, st_contribute, rows, key, ckey, vo
 
     ``rows``: increasing, including every actor holding a membership now or at the previous
     call (so that actors who lost their last membership get their per-week fields reset).
+    ``cmixed``: each collective's ``keyed_random.partner_mix`` of its key, the collective's
+    term of the membership draws (computed once a week for this kernel and the next).
     Threaded, the hours are given in a parallel loop and tallied in a serial one; the serial
     twin (``THREADED`` false) does both in one pass over the members: the same bits, about
     5% less time for a run of two thousand actors."""
     kn = Knobs(*knobs)
     slow = rules.holiday_factor(kn, holiday)
-    mixed = np.empty(n_used, dtype=np.uint64)  # partner_mix of each collective's key
     for c in range(n_used):
-        mixed[c] = partner_mix(ckey[c])
         knowledge_added[c] = 0.0
         if status[c] == ACTIVE or status[c] == DORMANT:
             activity[c] = 0.0
@@ -192,7 +192,7 @@ def give_time_and_tally(week, knobs, holiday, st_contribute, rows, key, ckey, vo
                 continue
             h = engagement[i, s] * kn.hours_per_membership * slow * scale
             hours[i, s] = h
-            u = uniform_mixed(st_contribute, week, key[i], mixed[c], 0)
+            u = uniform_mixed(st_contribute, week, key[i], cmixed[c], 0)
             v = voice[i]
             if animator[c] == i:
                 v *= rules.animator_voice(kn, supported[c])
@@ -217,7 +217,7 @@ def give_time_and_tally(week, knobs, holiday, st_contribute, rows, key, ckey, vo
 
 
 @njit(parallel=True, cache=True)
-def member_benefits(week, knobs, holiday, st_welcome, st_leave, rows, key, ckey, interest, need,
+def member_benefits(week, knobs, holiday, st_welcome, st_leave, rows, key, cmixed, interest, need,
                     propensity, available, committed, coll, engagement, satisfaction, since,
                     contribution, welcomed, problem, value, n_members, n_contributors, animator,
                     supported, support, knowledge, ended, n_used):
@@ -225,16 +225,14 @@ def member_benefits(week, knobs, holiday, st_welcome, st_leave, rows, key, ckey,
     then the member decides whether to leave (``ended`` = 1, closed in the leaving phase:
     one pass over the memberships instead of two). ``rows`` as for
     ``give_time_and_tally``. The factors of the support benefit that depend on the
-    collective alone are computed once per collective (and so is its key's term of the
-    draws), the bound of the leaving hazard once per actor: the same arithmetic, hence the
-    same bits."""
+    collective alone are computed once per collective, the bound of the leaving hazard once
+    per actor: the same arithmetic, hence the same bits. ``cmixed``: as for
+    ``give_time_and_tally``."""
     kn = Knobs(*knobs)
     m = coll.shape[1]
     crowd = np.empty(n_used)
     share = np.empty((n_used, 2))  # the other contributors' share, by whether one posted
-    mixed = np.empty(n_used, dtype=np.uint64)  # partner_mix of each collective's key
     for c in range(n_used):
-        mixed[c] = partner_mix(ckey[c])
         crowd[c] = rules.crowding(kn, n_members[c])
         share[c, 0] = rules.contributor_share(kn, n_contributors[c])
         share[c, 1] = rules.contributor_share(kn, n_contributors[c] - 1)
@@ -257,7 +255,7 @@ def member_benefits(week, knobs, holiday, st_welcome, st_leave, rows, key, ckey,
                     animator[c] >= 0 and animator[c] != i:
                 # the animator answers a newcomer's first week once (Joyce & Kraut's reply);
                 # the rarest condition first
-                u = uniform_mixed(st_welcome, week, key[i], mixed[c], 0)
+                u = uniform_mixed(st_welcome, week, key[i], cmixed[c], 0)
                 if u < rules.reply_probability(kn, supported[c]):
                     net += kn.welcome_bonus
                     welcomed[i, s] = 1
@@ -271,7 +269,7 @@ def member_benefits(week, knobs, holiday, st_welcome, st_leave, rows, key, ckey,
                     engagement[i, s], rules.engagement_target(kn, propensity[i],
                                                               satisfaction[i, s]),
                     kn.engagement_rate)
-            u = uniform_mixed(st_leave, week, key[i], mixed[c], 0)
+            u = uniform_mixed(st_leave, week, key[i], cmixed[c], 0)
             if rules.leaves_under(kn, u, bound, satisfaction[i, s], committed[i], available[i]):
                 ended[i, s] = 1
         support[i] = sup
@@ -351,13 +349,6 @@ def choose_collective(week, knobs, env_founding, in_person, online_discovery, st
     # The helpers are closures, inlined where they are called and reading the kernel's
     # arrays directly: as functions taking the arrays, each call per candidate paid for the
     # reference counts of its array arguments (about 5% of a run of two thousand actors).
-    def holds(a, c):
-        """Whether actor ``a`` is a member of collective ``c``."""
-        for s in range(m):
-            if coll[a, s] == c:
-                return True
-        return False
-
     def eligible(i, c):
         """Can actor i join collective c at all (status, category, establishment, not a
         member)?"""
@@ -367,17 +358,17 @@ def choose_collective(week, knobs, env_founding, in_person, online_discovery, st
             return False
         if cestab[c] >= 0 and cestab[c] != estab[i]:
             return False
-        return not holds(i, c)
+        return not is_member(coll, i, c)
 
     def has_tied_member(i, c):
         for j in range(tie_ptr[i], tie_ptr[i + 1]):
-            if holds(tie_rows[j], c):
+            if is_member(coll, tie_rows[j], c):
                 return True
         e = estab[i]
         if e >= 0:
             for j in range(estab_ptr[e], estab_ptr[e + 1]):
                 a = estab_rows[j]
-                if a != i and holds(a, c):
+                if a != i and is_member(coll, a, c):
                     return True
         return False
 

@@ -56,6 +56,15 @@ def partner_mix(partner):
 
 
 @njit(cache=True)
+def partner_mixes(partners, n):
+    """``partner_mix`` of the first ``n`` partner keys."""
+    out = np.empty(n, dtype=np.uint64)
+    for c in range(n):
+        out[c] = partner_mix(partners[c])
+    return out
+
+
+@njit(cache=True)
 def uniform_mixed(stream, week, entity, mixed_partner, k):
     """``uniform`` given ``partner_mix(partner)``: the same bits."""
     h = stream ^ mix64(np.uint64(week) + PHI) ^ entity

@@ -45,7 +45,7 @@ from .kernels import (
     tally_members,
     wellbeing,
 )
-from .keyed_random import Streams
+from .keyed_random import Streams, partner_mixes
 from .metrics import observe
 from .parameters import CATEGORIES, Knobs
 from .population import TEACHER
@@ -103,14 +103,16 @@ def interaction_phase(w, knobs, actors, slots, colls, streams, cond, net, work):
     visit = sorted_union(rows, W.member_rows[:W.counts[N_MEMBER_ROWS]])
     W.member_rows[:rows.shape[0]] = rows
     W.counts[N_MEMBER_ROWS] = rows.shape[0]
-    give_time_and_tally(w, knobs, holiday, R.membership_contribute, visit, A.key, C.key, A.voice,
+    # each collective's key term of the membership draws, mixed once a week for both kernels
+    cmixed = partner_mixes(C.key, W.counts[N_USED])
+    give_time_and_tally(w, knobs, holiday, R.membership_contribute, visit, A.key, cmixed, A.voice,
                         A.category, A.available, A.committed, S.coll, S.engagement, S.hours,
                         S.contribution, S.total_contribution, C.status, C.animator,
                         C.supported, C.activity, C.n_members, C.n_contributors,
                         C.category_mask, C.mean_engagement, C.knowledge, C.knowledge_added,
                         C.value, W.counts[N_USED])
     member_benefits(w, knobs, holiday, R.membership_welcome, R.membership_leave, visit, A.key,
-                    C.key, N.interest, A.need, A.propensity, A.available, A.committed, S.coll,
+                    cmixed, N.interest, A.need, A.propensity, A.available, A.committed, S.coll,
                     S.engagement, S.satisfaction, S.since, S.contribution, S.welcomed,
                     C.problem, C.value, C.n_members, C.n_contributors, C.animator, C.supported,
                     A.support, A.knowledge, W.ended, W.counts[N_USED])

@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-from .figures import OKABE_ITO, _new, param_label, save
+from .figures import OKABE_ITO, _new, param_label, save, wrapped
 
 OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
        "==": operator.eq}
@@ -134,12 +134,10 @@ def figure(res: dict, what: str, path, facts: dict, lang: str = "en"):
     ax2.set_ylim(-0.6, max(len(rs), 1) - 0.4)
     ax2.set_xlim(0, 1)
     ax2.set_xlabel("position dans l'intervalle étudié" if fr else "position in the range studied")
-    import textwrap
-
     # the box's axes start two thirds of the way across; the condition's last two words
     # (its operator and value, joined by a no-break space) stay on one line
     head, _, value = what.rpartition(" ")
-    shown = textwrap.fill(f"{head}\u00a0{value}" if head else what, 40)
+    shown = wrapped(f"{head}\u00a0{value}" if head else what, 40)
     ax2.set_title((f"Boîte : densité {res['density']:.0%}, couverture {res['coverage']:.0%}"
                    if fr else f"Box: density {res['density']:.0%}, coverage "
                    f"{res['coverage']:.0%}") + f"\n{shown}", fontsize=9, loc="left")
